@@ -1,0 +1,75 @@
+package kafkatest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
+)
+
+var unsafeTopicChars = regexp.MustCompile(`[^a-zA-Z0-9._-]+`)
+
+// TopicName returns a topic name unique to this test and run.
+func TopicName(tb testing.TB) string {
+	var r [4]byte
+	rand.Read(r[:])
+	name := unsafeTopicChars.ReplaceAllString(tb.Name(), "_")
+	if len(name) > 180 {
+		name = name[:180]
+	}
+	return fmt.Sprintf("%s-%s", name, hex.EncodeToString(r[:]))
+}
+
+// NewTopic creates a topic unique to the test with the given number of
+// partitions on the test broker and deletes it when the test ends.
+func NewTopic(tb testing.TB, partitions int) string {
+	tb.Helper()
+	topic := TopicName(tb)
+	CreateTopic(tb, topic, partitions)
+	return topic
+}
+
+// CreateTopic creates the named topic with the given number of partitions
+// (replication factor 1) and waits until the broker reports it; the topic is
+// deleted when the test ends.
+func CreateTopic(tb testing.TB, topic string, partitions int) {
+	tb.Helper()
+	admin, err := kafka.NewAdminClient(&kafka.ConfigMap{"bootstrap.servers": Bootstrap(tb)})
+	if err != nil {
+		tb.Fatalf("kafkatest: admin client: %v", err)
+	}
+	defer admin.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	res, err := admin.CreateTopics(ctx, []kafka.TopicSpecification{{Topic: topic, NumPartitions: partitions, ReplicationFactor: 1}},
+		kafka.SetAdminOperationTimeout(20*time.Second))
+	if err != nil {
+		tb.Fatalf("kafkatest: create topic %s: %v", topic, err)
+	}
+	for _, r := range res {
+		if r.Error.Code() != kafka.ErrNoError {
+			tb.Fatalf("kafkatest: create topic %s: %v", topic, r.Error)
+		}
+	}
+	tb.Cleanup(func() { DeleteTopic(tb, topic) })
+}
+
+// DeleteTopic deletes a topic, logging (not failing) on error.
+func DeleteTopic(tb testing.TB, topic string) {
+	admin, err := kafka.NewAdminClient(&kafka.ConfigMap{"bootstrap.servers": Bootstrap(tb)})
+	if err != nil {
+		tb.Logf("kafkatest: admin client: %v", err)
+		return
+	}
+	defer admin.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if _, err := admin.DeleteTopics(ctx, []string{topic}); err != nil {
+		tb.Logf("kafkatest: delete topic %s: %v", topic, err)
+	}
+}
