@@ -1,0 +1,163 @@
+package report
+
+// Capacity limits of the flat report structs. They bound the work and the
+// memory per packet; a packet that needs more is rejected with
+// ReasonTooManyHops or ReasonUnsupportedInstruction.
+const (
+	// MaxHops is the largest number of hops one Report holds.
+	MaxHops = 64
+	// MaxMetadata is the largest number of metadata values one Hop holds.
+	MaxMetadata = 12
+	// MaxMetadataLen is the largest metadata value in bytes.
+	MaxMetadataLen = 8
+)
+
+// PacketType is the type of the first header of Report.Truncated; the
+// values are those of reportpb.Report_PacketType.
+type PacketType uint8
+
+// Packet types of Report.Truncated.
+const (
+	PacketNone     PacketType = 0
+	PacketEthernet PacketType = 1
+	PacketIPv4     PacketType = 2
+	PacketIPv6     PacketType = 3
+	PacketSCION    PacketType = 4
+)
+
+// Protocol is the L4 protocol of a FlowKey; the values are those of
+// reportpb.FlowKey_Protocol.
+type Protocol uint8
+
+// L4 protocols of a FlowKey.
+const (
+	ProtoNone Protocol = 0
+	ProtoUDP  Protocol = 1
+	ProtoTCP  Protocol = 2
+)
+
+// AddrKind says which form of address an Addr holds.
+type AddrKind uint8
+
+// Address kinds.
+const (
+	AddrNone AddrKind = iota // absent (oneof not set)
+	AddrIPv4                 // Bytes[0:4]
+	AddrIPv6                 // Bytes[0:16]
+)
+
+// Addr is an IPv4 or IPv6 address stored inline (no allocation).
+type Addr struct {
+	Kind  AddrKind
+	Bytes [16]byte
+}
+
+// SetIPv4 stores the 4-byte address b (which must have 4 bytes).
+func (a *Addr) SetIPv4(b []byte) {
+	a.Kind = AddrIPv4
+	a.Bytes = [16]byte{}
+	copy(a.Bytes[:4], b)
+}
+
+// SetIPv6 stores the 16-byte address b (which must have 16 bytes).
+func (a *Addr) SetIPv6(b []byte) {
+	a.Kind = AddrIPv6
+	copy(a.Bytes[:], b)
+}
+
+// FlowKey identifies a flow; it is the Kafka key (see AppendFlowKey). Zero
+// fields are absent. It mirrors reportpb.FlowKey.
+type FlowKey struct {
+	DstAS    uint64 // destination AS number (48 bits, no ISD)
+	SrcAS    uint64 // source AS number
+	FlowID   uint32 // 20-bit SCION flow id
+	DstIP    Addr
+	SrcIP    Addr
+	DstPort  uint16
+	SrcPort  uint16
+	Protocol Protocol
+}
+
+// Metadatum is one metadata value of a Hop: a type (reportpb.MetadataType
+// or an ID-INT key, see docs/formats.md) and up to 8 big-endian bytes.
+type Metadatum struct {
+	Type uint32
+	Len  uint8
+	Val  [MaxMetadataLen]byte
+}
+
+// Value returns the metadata bytes.
+func (m *Metadatum) Value() []byte { return m.Val[:m.Len] }
+
+// Hop is the metadata one INT node recorded. It mirrors reportpb.Hop; the
+// metadata map is a small inline array (at most one entry per type).
+type Hop struct {
+	ASN    uint64 // AS number (48 bits), 0 if unknown
+	NodeID uint32 // node id, 0 if unknown
+	NumMD  int    // number of valid entries in MD
+	MD     [MaxMetadata]Metadatum
+}
+
+// Metadata returns the valid metadata entries.
+func (h *Hop) Metadata() []Metadatum { return h.MD[:h.NumMD] }
+
+// Reset clears the hop for reuse.
+func (h *Hop) Reset() {
+	h.ASN, h.NodeID, h.NumMD = 0, 0, 0
+}
+
+// Add appends a metadata value (at most MaxMetadataLen bytes); it reports
+// false if the hop is full or the value too long.
+func (h *Hop) Add(typ uint32, val []byte) bool {
+	if h.NumMD >= MaxMetadata || len(val) > MaxMetadataLen {
+		return false
+	}
+	m := &h.MD[h.NumMD]
+	m.Type = typ
+	m.Len = uint8(len(val))
+	m.Val = [MaxMetadataLen]byte{}
+	copy(m.Val[:], val)
+	h.NumMD++
+	return true
+}
+
+// Report is one INT report, the hot-path form of reportpb.Report plus its
+// flow key. Decoders fill it in place; AppendReport encodes it. A Report is
+// large (hops are inline); keep it in place and pass pointers.
+//
+// Truncated is a view into the decoded frame: it is valid only as long as
+// the frame's memory (for DPDK, the mbuf) is.
+type Report struct {
+	Key         FlowKey
+	NumHops     int // number of valid entries in Hops, sink first
+	Hops        [MaxHops]Hop
+	PacketType  PacketType
+	Truncated   []byte // truncated packet headers, starting with PacketType
+	ReceiveTime uint64 // ns since the Unix epoch (receive_time_ns)
+	SourceTime  uint64 // source timestamp in ns as carried (source_time_ns)
+	Sequence    uint64 // per-key sequence number in single mode, else 0
+}
+
+// Reset clears the report for reuse without touching the hop storage.
+func (r *Report) Reset() {
+	r.Key = FlowKey{}
+	r.NumHops = 0
+	r.PacketType = PacketNone
+	r.Truncated = nil
+	r.ReceiveTime, r.SourceTime, r.Sequence = 0, 0, 0
+}
+
+// HopList returns the valid hops, sink first.
+func (r *Report) HopList() []Hop { return r.Hops[:r.NumHops] }
+
+// NewHop appends a cleared hop and returns it, or nil if the report already
+// holds MaxHops hops.
+func (r *Report) NewHop() *Hop {
+	if r.NumHops >= MaxHops {
+		return nil
+	}
+	h := &r.Hops[r.NumHops]
+	h.Reset()
+	r.NumHops++
+	return h
+}
