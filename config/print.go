@@ -1,0 +1,148 @@
+package config
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+)
+
+// Print writes the stage graph for people: the EAL arguments, what runs on
+// each lcore, each pipeline's workers and where their output goes, and
+// which rule goes to which flow worker, Kafka worker and topic.
+// hugepagesFreeMB is passed to EALArgs.
+func (p *Plan) Print(w io.Writer, hugepagesFreeMB int) error {
+	cfg := p.Config
+	b := &strings.Builder{}
+	fmt.Fprintf(b, "eal args: %s\n", strings.Join(p.EALArgs(hugepagesFreeMB), " "))
+	fmt.Fprintf(b, "mempool: %d mbufs, cache %d, data room %d B; rings: %d slots; burst %d; idle %s",
+		cfg.Mempool.Mbufs, cfg.Mempool.Cache, cfg.Mempool.DataRoom, cfg.Rings.Size, cfg.Burst, cfg.Idle.Policy)
+	if cfg.Idle.Policy == IdleSleep {
+		fmt.Fprintf(b, " %dus", cfg.Idle.SleepUS)
+	}
+	fmt.Fprintf(b, "\nkafka: sink %s, %d connection(s), batch %d reports / %d B / %s linger, queue %d messages (%s)\n",
+		cfg.Kafka.Sink, cfg.Kafka.Connections, cfg.Kafka.Batch.MaxReports, cfg.Kafka.Batch.MaxBytes,
+		cfg.Kafka.Batch.Linger, cfg.Kafka.Queue.Messages, cfg.Kafka.Queue.Policy)
+	fmt.Fprintf(b, "metrics: %s\n\nlcores:\n", cfg.Metrics.Listen)
+	for _, l := range p.Lcores {
+		switch {
+		case l.Main:
+			fmt.Fprintf(b, "  lcore %-3d main (control, no worker)\n", l.ID)
+		case len(l.Workers) == 0:
+			fmt.Fprintf(b, "  lcore %-3d idle (no worker)\n", l.ID)
+		default:
+			names := make([]string, len(l.Workers))
+			for i, ref := range l.Workers {
+				names[i] = p.Worker(ref).Name
+			}
+			fmt.Fprintf(b, "  lcore %-3d %s\n", l.ID, strings.Join(names, " "))
+		}
+	}
+	for _, pp := range p.Pipelines {
+		fmt.Fprintf(b, "\npipeline %s:\n", pp.Name)
+		tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
+		fmt.Fprintf(tw, "  worker\tlcore\treads\twrites\n")
+		for _, k := range []Kind{KindRX, KindACL, KindFlow, KindKafka} {
+			for _, sw := range pp.Workers(k) {
+				fmt.Fprintf(tw, "  %s\t%d\t%s\t%s\n", sw.Name, sw.Lcore, p.reads(&pp, &sw), p.writes(&pp, &sw))
+			}
+		}
+		tw.Flush()
+	}
+	fmt.Fprintf(b, "\nrules (by pipeline, highest priority first):\n")
+	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "  id\tname\tprio\tmatch\tfunction\tflow worker\tkafka worker\ttopic\toutput\n")
+	for _, pp := range p.Pipelines {
+		for _, ri := range pp.Rules {
+			r := p.Rules[ri]
+			kw, topic, out := "-", "-", "-"
+			if r.ServiceFunction != Drop {
+				kw = pp.Kafka[r.KafkaWorker].Name
+				topic, out = r.Topic, string(r.Output)
+			}
+			fmt.Fprintf(tw, "  %d\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Name, r.Priority, r.match(),
+				r.function(), pp.Flow[r.FlowWorker].Name, kw, topic, out)
+		}
+	}
+	tw.Flush()
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// String returns Print's output, assuming no free hugepages.
+func (p *Plan) String() string {
+	var b strings.Builder
+	_ = p.Print(&b, 0)
+	return b.String()
+}
+
+func (p *Plan) reads(pp *PipelinePlan, w *StageWorker) string {
+	switch w.Kind {
+	case KindRX:
+		qs := make([]string, len(w.Queues))
+		for i, q := range w.Queues {
+			qs[i] = fmt.Sprintf("%s:q%d", p.Config.Ports[q.Port].Name, q.Queue)
+		}
+		return strings.Join(qs, ",")
+	case KindACL:
+		var from []string
+		for _, rx := range pp.RX {
+			if rx.Next == w.Index {
+				from = append(from, rx.Name)
+			}
+		}
+		return strings.Join(from, ",")
+	case KindFlow:
+		return "acl workers"
+	}
+	var from []string
+	for _, f := range pp.Flow {
+		if f.Next == w.Index {
+			from = append(from, f.Name)
+		}
+	}
+	return strings.Join(from, ",")
+}
+
+func (p *Plan) writes(pp *PipelinePlan, w *StageWorker) string {
+	switch w.Kind {
+	case KindRX:
+		return pp.ACL[w.Next].Name
+	case KindACL:
+		return "flow worker of the matching rule"
+	case KindFlow:
+		names := make([]string, len(w.Rules))
+		for i, r := range w.Rules {
+			names[i] = p.Rules[r].Name
+		}
+		if len(names) == 0 {
+			return pp.Kafka[w.Next].Name + " (no rules)"
+		}
+		return pp.Kafka[w.Next].Name + " (rules " + strings.Join(names, ",") + ")"
+	}
+	return fmt.Sprintf("connection %d (%s)", w.Next, p.Config.Kafka.Sink)
+}
+
+func (r *RulePlan) match() string {
+	parts := []string{r.Protocol.String()}
+	add := func(name, v string) {
+		if v != "any" {
+			parts = append(parts, name+"="+v)
+		}
+	}
+	add("src", r.SrcIP.String())
+	add("dst", r.DstIP.String())
+	add("sport", r.SrcPort.String())
+	add("dport", r.DstPort.String())
+	return strings.Join(parts, " ")
+}
+
+func (r *RulePlan) function() string {
+	switch r.ServiceFunction {
+	case Sampling:
+		return fmt.Sprintf("sampling 1:%d", r.SamplingRate)
+	case Histogram:
+		return fmt.Sprintf("histogram %dns x%d every %s", r.ResolutionNS, r.Buckets, r.ReportInterval)
+	}
+	return string(r.ServiceFunction)
+}
