@@ -79,11 +79,17 @@ func (p *Plan) String() string {
 func (p *Plan) reads(pp *PipelinePlan, w *StageWorker) string {
 	switch w.Kind {
 	case KindRX:
-		qs := make([]string, len(w.Queues))
+		var b strings.Builder
 		for i, q := range w.Queues {
-			qs[i] = fmt.Sprintf("%s:q%d", p.Config.Ports[q.Port].Name, q.Queue)
+			if i == 0 || w.Queues[i-1].Port != q.Port {
+				if i > 0 {
+					b.WriteString(", ")
+				}
+				b.WriteString(p.Config.Ports[q.Port].Name)
+			}
+			fmt.Fprintf(&b, " q%d", q.Queue)
 		}
-		return strings.Join(qs, ",")
+		return b.String()
 	case KindACL:
 		var from []string
 		for _, rx := range pp.RX {

@@ -161,6 +161,9 @@ func (v *validator) ruleOutput(r *Rule, path string) {
 	if r.ServiceFunction == Histogram && r.Output == OutputRaw {
 		v.c.errf(op, "histogram rules emit Histogram reports, not packets: use batch or single")
 	}
+	if r.Output.Decodes() && len(v.cfg.INT.Formats) == 0 {
+		v.c.errf(op, "output %s decodes INT, but int.formats is empty: use output raw or list a format", r.Output)
+	}
 	if r.KafkaTopic == "" {
 		if !v.c.failed(path + ".service_function") {
 			v.c.errf(tp, "required for service_function %s: a topic name or a template with %s", r.ServiceFunction, SinkTemplate)
