@@ -92,6 +92,16 @@ func (c *collector) failed(field string) bool {
 	return false
 }
 
+// failedUnder reports whether field or anything inside it has an error.
+func (c *collector) failedUnder(field string) bool {
+	for f := range c.bad {
+		if f == field || strings.HasPrefix(f, field+".") || strings.HasPrefix(f, field+"[") {
+			return true
+		}
+	}
+	return false
+}
+
 // err returns the collected errors sorted by line, or nil.
 func (c *collector) err() error {
 	if len(c.errs) == 0 {

@@ -7,10 +7,6 @@ import (
 	"time"
 )
 
-// matchFields are the fields of a rule that decide what it matches; a rule
-// with an error in one of them is left out of the overlap checks.
-var matchFields = []string{"protocol", "src_ip", "dst_ip", "src_port", "dst_port", "priority", "pipeline"}
-
 func (v *validator) rules() {
 	cfg := v.cfg
 	pipeIdx := map[string]int{}
@@ -62,6 +58,7 @@ func (v *validator) ruleMatch(r *Rule, path string) {
 			*pr.r = PortRange{Lo: 0, Hi: 65535}
 		case pr.r.Lo > pr.r.Hi:
 			v.c.errf(p, "range %d-%d is empty: the rule can never match", pr.r.Lo, pr.r.Hi)
+		case v.c.failed(path + ".protocol"):
 		case !pr.r.Any() && r.Protocol.Any:
 			v.c.errf(p, "a port match needs protocol tcp, udp or sctp, not any")
 		case !pr.r.Any() && !r.Protocol.HasPorts():
@@ -212,12 +209,7 @@ func (v *validator) ruleConflicts(pipeIdx map[string]int) {
 	rules := v.cfg.Rules
 	ok := make([]bool, len(rules))
 	for i := range rules {
-		ok[i] = true
-		for _, f := range matchFields {
-			if v.c.failed(fmt.Sprintf("rules[%d].%s", i, f)) {
-				ok[i] = false
-			}
-		}
+		ok[i] = !v.c.failedUnder(fmt.Sprintf("rules[%d]", i)) // any error, even a misspelt key, may hide the intended match
 	}
 	for j := range rules {
 		for i := 0; i < j; i++ {
