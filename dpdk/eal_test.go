@@ -1,0 +1,49 @@
+package dpdk_test
+
+import (
+	"errors"
+	"runtime"
+	"slices"
+	"testing"
+
+	"wire2kafka/dpdk"
+)
+
+func TestEALBasics(t *testing.T) {
+	if !dpdk.Initialized() {
+		t.Fatal("EAL not initialised")
+	}
+	if err := dpdk.Init(nil); !errors.Is(err, dpdk.ErrAlreadyInitialized) {
+		t.Fatalf("second Init: got %v, want ErrAlreadyInitialized", err)
+	}
+	if got := dpdk.Lcores(); !slices.Equal(got, []uint{0, 1, 2}) {
+		t.Fatalf("Lcores = %v, want [0 1 2]", got)
+	}
+	if got := dpdk.WorkerLcores(); !slices.Equal(got, []uint{1, 2}) {
+		t.Fatalf("WorkerLcores = %v, want [1 2]", got)
+	}
+	if dpdk.MainLcore() != 0 || dpdk.LcoreCount() != 3 {
+		t.Fatalf("main %d count %d", dpdk.MainLcore(), dpdk.LcoreCount())
+	}
+	if s := dpdk.LcoreSocket(1); s != 0 {
+		t.Fatalf("socket of lcore 1 = %d", s)
+	}
+	for _, l := range dpdk.Lcores() {
+		if len(dpdk.LcoreCPUs(l)) != 1 {
+			t.Fatalf("lcore %d CPUs %v, want one", l, dpdk.LcoreCPUs(l))
+		}
+	}
+	hz := dpdk.TSCHz()
+	a := dpdk.TSC()
+	b := dpdk.TSC()
+	if hz < 1e8 || b <= a {
+		t.Fatalf("TSC hz %d, reads %d %d", hz, a, b)
+	}
+	if len(dpdk.InitCPUs()) == 0 || len(dpdk.HousekeepingCPUs()) == 0 {
+		t.Fatalf("InitCPUs %v HousekeepingCPUs %v", dpdk.InitCPUs(), dpdk.HousekeepingCPUs())
+	}
+	if runtime.GOMAXPROCS(0) < len(dpdk.WorkerLcores())+2 {
+		t.Fatalf("GOMAXPROCS %d", runtime.GOMAXPROCS(0))
+	}
+	t.Logf("TSC %d Hz, init CPUs %v, housekeeping CPUs %v", hz, dpdk.InitCPUs(), dpdk.HousekeepingCPUs())
+}
