@@ -101,13 +101,17 @@ type INT struct {
 	// [telemetry_report, idint].
 	Formats []INTFormat `yaml:"formats"`
 	// TelemetryReportPorts are the UDP destination ports of Telemetry
-	// Reports. Default [32766] when telemetry_report is in Formats.
+	// Reports. Default [32766] (report.DefaultReportPort) when
+	// telemetry_report is in Formats.
 	TelemetryReportPorts []int `yaml:"telemetry_report_ports"`
-	// IDINTPorts are the UDP destination ports of the SCION underlay that
-	// carries ID-INT. Default [30041, 30042] when idint is in Formats.
+	// IDINTPorts are the UDP ports (source or destination) of the SCION
+	// underlay that carries ID-INT. Default [30041, 30042, 50000]
+	// (report.DefaultSCIONPorts: end host dispatcher and border router)
+	// when idint is in Formats.
 	IDINTPorts []int `yaml:"idint_ports"`
-	// SinkISDAS is the ISD-AS of this INT sink, like "1-ff00:0:1". Needed
-	// by the "{sink}" topic template. Default none.
+	// SinkISDAS is the ISD-AS of this INT sink, like "1-ff00:0:1" (any
+	// form report.ParseIA reads). Needed by the "{sink}" topic template.
+	// Default none.
 	SinkISDAS string `yaml:"sink_isd_as"`
 	// SinkIndex is the index of this sink within its AS, 0-65535. Default 0.
 	SinkIndex int `yaml:"sink_index"`

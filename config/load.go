@@ -48,6 +48,9 @@ func Parse(name string, data []byte) (*Config, error) {
 		doc = doc.Content[0]
 	}
 	(&decoder{src: src, c: c}).decode(doc, reflect.ValueOf(cfg).Elem(), "")
+	if c.bad[""] {
+		return nil, c.err() // not a mapping at all: nothing to validate
+	}
 	cfg.validate(c)
 	if err := c.err(); err != nil {
 		return nil, err

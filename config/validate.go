@@ -27,8 +27,6 @@ const (
 	DefaultBuckets       = 64
 	DefaultMetricsListen = "127.0.0.1:9469"
 
-	DefaultTelemetryReportPort = 32766
-
 	DefaultKafkaConnections   = 1
 	DefaultQueueMessages      = 10000
 	DefaultBatchMaxReports    = 256
@@ -45,10 +43,6 @@ const (
 	minHeadroomDataRoom       = 256
 	maxACLPriority            = 1<<29 - 1 // RTE_ACL_MAX_PRIORITY
 )
-
-// DefaultIDINTPorts are the SCION underlay UDP ports decoded as ID-INT by
-// default.
-var DefaultIDINTPorts = []int{30041, 30042}
 
 // validator runs the checks of one Validate pass.
 type validator struct {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+
+	"wire2kafka/report"
 )
 
 func (v *validator) intSettings() {
@@ -32,8 +34,8 @@ func (v *validator) intSettings() {
 			v.c.errf(path, "must list at least one UDP port for %s", f)
 		}
 	}
-	portsFor("int.telemetry_report_ports", &in.TelemetryReportPorts, FormatTelemetryReport, []int{DefaultTelemetryReportPort})
-	portsFor("int.idint_ports", &in.IDINTPorts, FormatIDINT, DefaultIDINTPorts)
+	portsFor("int.telemetry_report_ports", &in.TelemetryReportPorts, FormatTelemetryReport, []int{report.DefaultReportPort})
+	portsFor("int.idint_ports", &in.IDINTPorts, FormatIDINT, defaultIDINTPorts())
 	used := map[int]string{}
 	for _, l := range []struct {
 		name  string
@@ -50,11 +52,20 @@ func (v *validator) intSettings() {
 		}
 	}
 	if in.SinkISDAS != "" {
-		if _, err := ParseISDAS(in.SinkISDAS); err != nil {
+		if _, err := SinkName(*in); err != nil {
 			v.c.errf("int.sink_isd_as", "%v", err)
 		}
 	}
 	v.intField("int.sink_index", &in.SinkIndex, 0, 0, 65535)
+}
+
+// defaultIDINTPorts are the decoder's default SCION underlay ports.
+func defaultIDINTPorts() []int {
+	out := make([]int, len(report.DefaultSCIONPorts))
+	for i, p := range report.DefaultSCIONPorts {
+		out[i] = int(p)
+	}
+	return out
 }
 
 // producerOwned are librdkafka settings built from kafka.* fields.

@@ -185,23 +185,6 @@ func (v *validator) ruleOutput(r *Rule, path string) {
 	}
 }
 
-// ResolveTopic replaces "{sink}" in a kafka_topic template by the sink name
-// built from in.SinkISDAS and in.SinkIndex; a literal topic is returned as
-// it is.
-func ResolveTopic(template string, in INT) (string, error) {
-	if !strings.Contains(template, SinkTemplate) {
-		return template, nil
-	}
-	if in.SinkISDAS == "" {
-		return "", fmt.Errorf("%s needs int.sink_isd_as", SinkTemplate)
-	}
-	ia, err := ParseISDAS(in.SinkISDAS)
-	if err != nil {
-		return "", fmt.Errorf("%s: int.sink_isd_as: %w", SinkTemplate, err)
-	}
-	return strings.ReplaceAll(template, SinkTemplate, SinkName(ia, in.SinkIndex)), nil
-}
-
 // ruleConflicts refuses rules of one pipeline that tie in priority while
 // matching common packets, and rules hidden entirely behind a rule of
 // higher priority.
