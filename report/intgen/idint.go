@@ -1,0 +1,127 @@
+package intgen
+
+import (
+	"encoding/binary"
+
+	"wire2kafka/report"
+)
+
+// idintInstLen returns the metadata length of an ID-INT instruction byte
+// (bits 0:1 of the byte: 2, 4, 6 or 8 bytes).
+func idintInstLen(inst uint32) int { return 2 * (int(inst>>6) + 1) }
+
+// buildIDINT writes a SCION/ID-INT packet of flow f into g.pkt and the
+// expected report into g.exp.
+func (g *gen) buildIDINT(f *flow, ts uint64) {
+	o := &g.o
+	b, ip := appendEthIPv4UDP(g.pkt[:0], [4]byte{192, 0, 2, 1}, [4]byte{192, 0, 2, 2}, 50000, o.Decoder.SCIONPorts[0], 0)
+	g.exp = g.exp[:0]
+	r := g.nextExp()
+	r.ReceiveTime = ts
+	r.PacketType = report.PacketSCION
+	k := &r.Key
+	k.FlowID, k.SrcAS, k.DstAS = f.flowID, f.srcIA.AS(), f.dstIA.AS()
+	k.SrcIP.SetIPv4(f.src[:])
+	k.DstIP.SetIPv4(f.dst[:])
+	k.SrcPort, k.DstPort, k.Protocol = f.sport, f.dport, report.ProtoUDP
+
+	// SCION common header, address header (IPv4 hosts) and a one-segment path.
+	sc := len(b)
+	const pathLen = 4 + 8 + 2*12
+	const hdrLen = 12 + 16 + 8 + pathLen
+	b = binary.BigEndian.AppendUint32(b, f.flowID)
+	b = append(b, 253, hdrLen/4, 0, 0, 1, 0, 0, 0)
+	b = binary.BigEndian.AppendUint64(b, uint64(f.dstIA))
+	b = binary.BigEndian.AppendUint64(b, uint64(f.srcIA))
+	b = append(b, f.dst[:]...)
+	b = append(b, f.src[:]...)
+	b = append(b, 0, 0, 2<<4, 0) // PathMeta: CurrINF 0, CurrHF 0, SegLen 2,0,0
+	b = randBytes(g.rng, b, pathLen-4)
+
+	// ID-INT main header.
+	const mask = 0x8 | 0x2 | 0x1 // node id, ingress and egress interface
+	var inst [4]uint8 = [4]uint8{0xff, 0xff, 0xff, 0xff}
+	var mls uint16
+	perHop := 4 + 2 + 2
+	for i, m := range o.Metadata {
+		inst[i] = uint8(m)
+		l := idintInstLen(m)
+		perHop += l
+		mls |= uint16(4|(l/2-1)) << (9 - 3*i)
+	}
+	entryLen := 4 + (perHop+3)&^3 + 4
+	stackLen := entryLen * len(f.nodes)
+	src48 := ts & (1<<48 - 1)
+	r.SourceTime = src48
+	b = append(b, 0, 1<<4, byte(stackLen/4), 17, 0, 255)
+	b = binary.BigEndian.AppendUint16(b, mask<<12)
+	b = append(b, inst[:]...)
+	b = binary.BigEndian.AppendUint16(b, uint16(src48>>32))
+	b = binary.BigEndian.AppendUint32(b, uint32(src48))
+	b = binary.BigEndian.AppendUint16(b, 7) // source port
+
+	for h := len(f.nodes) - 1; h >= 0; h-- { // newest first, source entry last
+		flags := byte(0x40) // ingress BR
+		if h == 0 {
+			flags = 0x80 // source
+		} else if h%2 == 0 {
+			flags = 0x20 // egress BR
+		}
+		e := len(b)
+		b = append(b, flags, byte(h&0x3f)<<2, mask<<4|byte(mls>>8), byte(mls))
+		hop := r.NewHop()
+		hop.Add(report.IDINTKeyFlags, b[e:e+2])
+		hop.NodeID = f.nodes[h]
+		b = binary.BigEndian.AppendUint32(b, f.nodes[h])
+		v := len(b)
+		b = randBytes(g.rng, b, 4)
+		hop.Add(report.IDINTKeyIngressIF, b[v:v+2])
+		hop.Add(report.IDINTKeyEgressIF, b[v+2:v+4])
+		for _, m := range o.Metadata {
+			l := idintInstLen(m)
+			v := len(b)
+			if m == 0x81 {
+				b = append(b, byte(f.asns[h]>>40), byte(f.asns[h]>>32))
+				b = binary.BigEndian.AppendUint32(b, uint32(f.asns[h]))
+				hop.ASN = f.asns[h]
+				continue
+			}
+			b = randBytes(g.rng, b, l)
+			hop.Add(report.IDINTKeyInstr+m, b[v:v+l])
+		}
+		for (len(b)-e)%4 != 0 {
+			b = append(b, 0)
+		}
+		b = randBytes(g.rng, b, 4) // MAC
+		if h == 0 && hop.ASN == 0 {
+			hop.ASN = f.srcIA.AS()
+		}
+	}
+	// SCION/UDP and payload.
+	u := len(b)
+	b = binary.BigEndian.AppendUint16(b, f.sport)
+	b = binary.BigEndian.AppendUint16(b, f.dport)
+	b = append(b, 0, 0, 0, 0)
+	for len(b) < o.Size {
+		b = append(b, 0)
+	}
+	binary.BigEndian.PutUint16(b[u+4:], uint16(len(b)-u))
+	binary.BigEndian.PutUint16(b[sc+6:], uint16(len(b)-sc-hdrLen))
+	finishIPv4UDP(b, ip, len(b))
+	r.Truncated = b[sc:min(len(b), sc+o.Decoder.MaxTruncated)]
+	g.pkt = b
+}
+
+// breakIDINT makes the packet in g.pkt malformed for reason why.
+func (g *gen) breakIDINT(why report.Reason) {
+	const idint = 42 + 12 + 16 + 8 + 36 // ID-INT main header offset
+	p := g.pkt[idint:]
+	switch why {
+	case report.ReasonBadVersion:
+		p[0] |= 1 << 5
+	case report.ReasonBadLength:
+		p[2] = 0 // empty stack: the source entry is missing
+	case report.ReasonUnsupported:
+		p[1] |= 3 << 4 // reserved verifier type
+	}
+}

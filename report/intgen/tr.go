@@ -1,0 +1,102 @@
+package intgen
+
+import (
+	"encoding/binary"
+
+	"wire2kafka/report"
+)
+
+// INT-MD / Telemetry Report lengths per MetadataType 1-8 (node id is bit 0).
+var trTypeLen = [9]int{0: 4, 1: 4, 2: 4, 3: 4, 4: 8, 5: 8, 6: 8, 7: 4, 8: 4}
+
+// buildTR writes a Telemetry Report v2.0 packet carrying one individual
+// report per flow in fs into g.pkt and the expected reports into g.exp.
+func (g *gen) buildTR(fs []*flow, ts uint64) {
+	o := &g.o
+	b, ip := appendEthIPv4UDP(g.pkt[:0], [4]byte{192, 0, 2, 1}, [4]byte{192, 0, 2, 100}, 40000, o.Decoder.ReportPorts[0], 0)
+	hwID := uint32(1)
+	b = binary.BigEndian.AppendUint32(b, 2<<28|hwID<<22|uint32(g.seq)&(1<<22-1))
+	b = binary.BigEndian.AppendUint32(b, sinkNodeID)
+	var repMdBits uint16
+	mdLen := 0
+	for _, t := range o.Metadata {
+		repMdBits |= 0x8000 >> (t - 1)
+		mdLen += trTypeLen[t]
+	}
+	bitmap := uint16(0x8000) // node id
+	hopLen := 4
+	for _, t := range o.Metadata {
+		bitmap |= 0x8000 >> t
+		hopLen += trTypeLen[t]
+	}
+	g.exp = g.exp[:0]
+	for i, f := range fs {
+		r := g.nextExp()
+		r.ReceiveTime = ts
+		r.PacketType = report.PacketEthernet
+		r.Key.SrcIP.SetIPv4(f.src[:])
+		r.Key.DstIP.SetIPv4(f.dst[:])
+		r.Key.SrcPort, r.Key.DstPort, r.Key.Protocol = f.sport, f.dport, report.ProtoUDP
+
+		rep := len(b)
+		b = append(b, 1<<4|3, 0, byte(mdLen/4), 0) // INT report, inner Ethernet
+		b = binary.BigEndian.AppendUint16(b, repMdBits)
+		b = append(b, 0, 0, 0, 0, 0, 0) // domain id, DS md bits, DS md status
+		sink := r.NewHop()
+		sink.NodeID = sinkNodeID
+		for _, t := range o.Metadata {
+			v := len(b)
+			b = randBytes(g.rng, b, trTypeLen[t])
+			sink.Add(t, b[v:])
+		}
+		// Inner packet: Ethernet/IPv4/UDP, DSCP marks INT, shim, INT-MD header, stack.
+		inner := len(b)
+		var iip int
+		b, iip = appendEthIPv4UDP(b, f.src, f.dst, f.sport, f.dport, o.Decoder.INTDSCP)
+		stackLen := hopLen * len(f.nodes)
+		b = append(b, 1<<4, byte((12+stackLen)/4), 0, 0)
+		b = append(b, 2<<4, 0, byte(hopLen/4), byte(32))
+		b = binary.BigEndian.AppendUint16(b, bitmap)
+		b = append(b, 0, 0, 0, 0, 0, 0)
+		for h := len(f.nodes) - 1; h >= 0; h-- { // newest first
+			hop := r.NewHop()
+			hop.NodeID = f.nodes[h]
+			b = binary.BigEndian.AppendUint32(b, f.nodes[h])
+			for _, t := range o.Metadata {
+				v := len(b)
+				b = randBytes(g.rng, b, trTypeLen[t])
+				hop.Add(t, b[v:])
+			}
+		}
+		if i == len(fs)-1 && o.Size > len(b) {
+			// Pad the last inner packet towards Size, keeping the report
+			// length a multiple of 4 and below 1024 bytes.
+			pad := min(o.Size-len(b), 1000-(len(b)-rep))
+			for ; pad > 0; pad-- {
+				b = append(b, 0)
+			}
+		}
+		for (len(b)-rep)%4 != 0 {
+			b = append(b, 0)
+		}
+		finishIPv4UDP(b, iip, len(b))
+		b[rep+1] = byte((len(b) - rep - 4) / 4)
+		r.Truncated = b[inner:min(len(b), inner+o.Decoder.MaxTruncated)]
+	}
+	finishIPv4UDP(b, ip, len(b))
+	g.pkt = b
+}
+
+// breakTR makes the packet in g.pkt malformed for reason why (see
+// malformedReasons); the UDP payload starts at offset 42.
+func (g *gen) breakTR(why report.Reason) {
+	p := g.pkt[42:]
+	switch why {
+	case report.ReasonBadVersion:
+		p[0] = 3<<4 | p[0]&0x0f
+	case report.ReasonBadLength:
+		p[9] = 0 // report length of the first individual report
+	case report.ReasonUnsupportedInstruction:
+		p[12+1] |= 0x40 // reserved RepMdBits bit 9
+	}
+}
