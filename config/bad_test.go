@@ -206,6 +206,8 @@ func TestBadConfigs(t *testing.T) {
 			[]string{`cfg.yaml:4: eal.hugepages: must be auto, on or off, got "maybe"`}},
 		{"mempool too small", "", []edit{{"mbufs: 8191", "mbufs: 1023"}},
 			[]string{"cfg.yaml:9: mempool.mbufs: 1023 mbufs cannot fill the RX descriptors of every queue plus the per-lcore caches plus one burst: need at least 1248"}},
+		{"sleep_us with busy polling", "", []edit{{"policy: sleep, sleep_us: 50", "policy: busy, sleep_us: 50"}},
+			[]string{"cfg.yaml:12: idle.sleep_us: only used with idle.policy sleep"}},
 		{"not a mapping", "", []edit{{"idle: {policy: sleep, sleep_us: 50}", "idle: sleep"}},
 			[]string{"cfg.yaml:12: idle: must be a mapping of keys to values"}},
 		{"missing bootstrap.servers", "", []edit{{"  producer:\n    bootstrap.servers: \"127.0.0.1:9092\"\n", ""}},

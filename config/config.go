@@ -90,8 +90,8 @@ type Rings struct {
 type Idle struct {
 	// Policy is busy (poll again at once) or sleep. Default busy.
 	Policy IdlePolicy `yaml:"policy"`
-	// SleepUS is the sleep after an empty pass, in microseconds; used with
-	// policy sleep. Default 50, 1-100000.
+	// SleepUS is the sleep after an empty pass, in microseconds. Policy
+	// sleep only; default 50, 1-100000.
 	SleepUS int `yaml:"sleep_us"`
 }
 
@@ -147,8 +147,8 @@ type KafkaQueue struct {
 	Messages int `yaml:"messages"`
 	// Policy is block or drop. Default block.
 	Policy QueuePolicy `yaml:"policy"`
-	// BlockTimeout is the longest a Kafka worker waits for room with policy
-	// block before it drops (sink_full). Default 1s, 1ms-1m.
+	// BlockTimeout is the longest a Kafka worker waits for room before it
+	// drops (sink_full). Policy block only; default 1s, 1ms-1m.
 	BlockTimeout Duration `yaml:"block_timeout"`
 }
 

@@ -205,7 +205,12 @@ func (v *validator) idle() {
 	if i.Policy == "" {
 		i.Policy = IdleBusy
 	}
-	v.intField("idle.sleep_us", &i.SleepUS, DefaultSleepUS, 1, 100000)
+	switch {
+	case i.Policy == IdleSleep:
+		v.intField("idle.sleep_us", &i.SleepUS, DefaultSleepUS, 1, 100000)
+	case v.given("idle.sleep_us", i.SleepUS == 0):
+		v.c.errf("idle.sleep_us", "only used with idle.policy sleep")
+	}
 }
 
 func (v *validator) metrics() {

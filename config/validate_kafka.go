@@ -83,10 +83,12 @@ func (v *validator) kafka() {
 	if k.Queue.Policy == "" {
 		k.Queue.Policy = QueueBlock
 	}
-	if k.Queue.Policy == QueueDrop && v.given("kafka.queue.block_timeout", k.Queue.BlockTimeout == 0) {
+	switch {
+	case k.Queue.Policy == QueueBlock:
+		v.durField("kafka.queue.block_timeout", &k.Queue.BlockTimeout, DefaultBlockTimeout, Duration(time.Millisecond), Duration(time.Minute))
+	case v.given("kafka.queue.block_timeout", k.Queue.BlockTimeout == 0):
 		v.c.errf("kafka.queue.block_timeout", "only used with kafka.queue.policy block")
 	}
-	v.durField("kafka.queue.block_timeout", &k.Queue.BlockTimeout, DefaultBlockTimeout, Duration(time.Millisecond), Duration(time.Minute))
 	v.intField("kafka.batch.max_reports", &k.Batch.MaxReports, DefaultBatchMaxReports, 1, 100000)
 	maxMsg, maxFrom := librdkafkaMessageMaxBytes, "librdkafka's default message.max.bytes"
 	if s, ok := k.Producer["message.max.bytes"]; ok {
