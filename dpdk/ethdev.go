@@ -19,11 +19,8 @@ static int w2k_port_configure(uint16_t port, uint16_t nrxq, uint16_t ntxq, int r
 			(RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP | RTE_ETH_RSS_UDP) & info.flow_type_rss_offloads;
 		*rss_hf = conf.rx_adv_conf.rss_conf.rss_hf;
 	}
-	if (ts) {
-		if ((info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_TIMESTAMP) == 0)
-			return -ENOTSUP;
+	if (ts)
 		conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_TIMESTAMP;
-	}
 	return rte_eth_dev_configure(port, nrxq, ntxq, &conf);
 }
 
@@ -145,6 +142,8 @@ type PortConfig struct {
 	RSS bool
 	// RxTimestamp enables the RX timestamp offload (an error if the driver
 	// lacks it); read the stamps with LookupRxTimestamp after Start.
+	// net_pcap in DPDK 22.11 does not offer the offload but stamps every
+	// packet anyway with its capture time in microseconds since the epoch.
 	RxTimestamp bool
 	// Promiscuous enables promiscuous mode (ignored where unsupported).
 	Promiscuous bool
@@ -184,6 +183,15 @@ func (p Port) Configure(cfg PortConfig) (PortSetup, error) {
 	socket := C.uint(C.rte_eth_dev_socket_id(id))
 	if cfg.Socket != 0 || int(C.rte_eth_dev_socket_id(id)) < 0 {
 		socket = C.uint(max(cfg.Socket, 0))
+	}
+	if cfg.RxTimestamp {
+		info, err := p.Info()
+		if err != nil {
+			return st, err
+		}
+		if !info.Timestamp() {
+			return st, fmt.Errorf("dpdk: %s: driver %s does not offer the RX timestamp offload", pfx, info.Driver)
+		}
 	}
 	var rss, ts C.int
 	if cfg.RSS {

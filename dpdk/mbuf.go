@@ -109,9 +109,13 @@ func (m *Mbuf) SetLen(n int) bool {
 func (m *Mbuf) Free() { C.rte_pktmbuf_free((*C.struct_rte_mbuf)(unsafe.Pointer(m))) }
 
 // RxTimestamp locates the RX timestamp dynamic field of mbufs
-// (RTE_MBUF_DYNFIELD_TIMESTAMP_NAME) and its valid flag. Drivers register
-// it when a port is configured with the timestamp offload (PortConfig
-// RxTimestamp); net_pcap then stores the capture's timestamps in it.
+// (RTE_MBUF_DYNFIELD_TIMESTAMP_NAME) and its valid flag. NIC drivers
+// register it when a port is configured with the timestamp offload
+// (PortConfig RxTimestamp). net_pcap of DPDK 22.11 registers it at probe
+// and stores every packet's capture time in it, in microseconds since the
+// epoch (seconds*1e6 + microseconds of the pcap record), without the
+// offload (which it does not advertise); later DPDK releases use
+// nanoseconds and require the offload.
 type RxTimestamp struct {
 	off  uintptr
 	flag uint64
@@ -145,8 +149,8 @@ func RegisterRxTimestamp() (RxTimestamp, error) {
 }
 
 // Get returns the mbuf's RX timestamp and whether the driver set it. The
-// unit is the driver's: net_pcap gives the capture time (see the package
-// tests for the exact unit), NICs their clock ticks.
+// unit is the driver's: net_pcap (22.11) gives the capture time in
+// microseconds since the epoch, NICs their clock ticks.
 func (t RxTimestamp) Get(m *Mbuf) (uint64, bool) {
 	if t.flag == 0 || m.OLFlags()&t.flag == 0 {
 		return 0, false

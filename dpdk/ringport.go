@@ -24,7 +24,8 @@ import (
 // rte_eth_from_rings): RX queue i receives what is enqueued on rx[i], and
 // what is sent on TX queue i lands in tx[i]. Tests use it to inject packets
 // into, and collect them from, code that takes a Port. name must be unique
-// among ports. Configure and Start the port as any other.
+// among ring ports; the device name (Port.Name, PortByName) is
+// "net_ring_"+name. Configure and Start the port as any other.
 func NewRingPort(name string, rx, tx []*Ring) (Port, error) {
 	if !Initialized() {
 		return 0, ErrNotInitialized
