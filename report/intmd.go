@@ -51,7 +51,7 @@ func parseINTStack(b []byte, off int, r *Report, v1 bool) Reason {
 	if len(b) < off+4 {
 		return ReasonTruncated
 	}
-	shimWords := int(b[off+1])
+	shimWords := int(b[off+1]) // v2.x: type(4) npt(2) res(2), length, ...
 	hdrLen := 12
 	stackStart := off + 4 + hdrLen
 	if v1 {
@@ -60,7 +60,7 @@ func parseINTStack(b []byte, off int, r *Report, v1 bool) Reason {
 		}
 		hdrLen = 8
 		stackStart = off + 4 + hdrLen
-		shimWords-- // v1.0 length includes the shim
+		shimWords = int(b[off+2]) - 1 // v1.0: type, reserved, length (incl. shim), dscp
 	} else if b[off]>>4 != 1 { // INT v2.x shim type 1: INT-MD; MX/destination carry no stack
 		return ReasonOK
 	}

@@ -1,0 +1,91 @@
+package report_test
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"testing"
+
+	"wire2kafka/report"
+	"wire2kafka/report/intgen"
+	"wire2kafka/report/pcap"
+)
+
+// frames generates a capture and returns its packets.
+func frames(t testing.TB, o intgen.Options) [][]byte {
+	var c bytes.Buffer
+	if _, err := intgen.Generate(o, &c, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	r, err := pcap.NewReader(&c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out [][]byte
+	for {
+		_, d, _, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			return out
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, append([]byte(nil), d...))
+	}
+}
+
+var allocCases = []intgen.Options{
+	{Format: intgen.FormatTR, Hops: 5, ReportsPerPacket: 4, Packets: 64, Malformed: 0.3, Seed: 1},
+	{Format: intgen.FormatIDINT, Hops: 5, Packets: 64, Malformed: 0.3, Seed: 2},
+}
+
+func TestDecodeDoesNotAllocate(t *testing.T) {
+	d, err := report.NewDecoder(report.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var counts [report.NumReasons]uint64
+	for _, o := range allocCases {
+		fs := frames(t, o)
+		i := 0
+		n := testing.AllocsPerRun(500, func() {
+			_, why := d.Decode(fs[i%len(fs)], uint64(i))
+			counts[why]++
+			i++
+		})
+		if n != 0 {
+			t.Errorf("%s: %v allocations per Decode, want 0", o.Format, n)
+		}
+	}
+	var bad uint64
+	for why, c := range counts {
+		if report.Reason(why) != report.ReasonOK {
+			bad += c
+		}
+	}
+	if counts[report.ReasonOK] == 0 || bad == 0 {
+		t.Errorf("alloc test did not cover both good and bad packets: %v", counts)
+	}
+}
+
+// BenchmarkDecode measures Decode per packet for both formats.
+func BenchmarkDecode(b *testing.B) {
+	for _, o := range []intgen.Options{
+		{Format: intgen.FormatTR, Hops: 4, Packets: 256, Seed: 1},
+		{Format: intgen.FormatIDINT, Hops: 4, Packets: 256, Seed: 2},
+	} {
+		b.Run(string(o.Format), func(b *testing.B) {
+			d, err := report.NewDecoder(report.Config{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			fs := frames(b, o)
+			b.ReportAllocs()
+			for i := 0; b.Loop(); i++ {
+				if _, why := d.Decode(fs[i%len(fs)], 1); why != report.ReasonOK {
+					b.Fatal(why)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,106 @@
+package report
+
+import (
+	"errors"
+	"io"
+	"os"
+	"testing"
+
+	"google.golang.org/protobuf/proto"
+
+	"wire2kafka/report/pcap"
+	"wire2kafka/report/reportpb"
+)
+
+// addCaptureSeeds adds every packet of a testdata capture to the corpus.
+func addCaptureSeeds(f *testing.F, path string) {
+	fh, err := os.Open(path)
+	if err != nil {
+		f.Fatal(err)
+	}
+	defer fh.Close()
+	r, err := pcap.NewReader(fh)
+	if err != nil {
+		f.Fatal(err)
+	}
+	for {
+		_, data, _, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			return
+		}
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(append([]byte(nil), data...))
+	}
+}
+
+// checkDecoded checks the invariants of a decode result: reports only on
+// ReasonOK, bounded sizes, and an encoding that proto.Unmarshal reads back
+// as the same report.
+func checkDecoded(t *testing.T, frame []byte, rs []Report, why Reason) {
+	if why >= NumReasons {
+		t.Fatalf("reason %d out of range", why)
+	}
+	if why != ReasonOK {
+		if len(rs) != 0 {
+			t.Fatalf("reason %v with %d reports", why, len(rs))
+		}
+		if why.Err() == nil {
+			t.Fatalf("reason %v without error", why)
+		}
+		return
+	}
+	if len(rs) == 0 {
+		t.Fatal("ReasonOK without reports")
+	}
+	var buf []byte
+	for i := range rs {
+		r := &rs[i]
+		if r.NumHops < 0 || r.NumHops > MaxHops || len(r.Truncated) > len(frame) {
+			t.Fatalf("report %d: %d hops, %d truncated bytes", i, r.NumHops, len(r.Truncated))
+		}
+		buf = AppendReport(buf[:0], r)
+		var got reportpb.Report
+		if err := proto.Unmarshal(buf, &got); err != nil {
+			t.Fatalf("report %d: unmarshal: %v", i, err)
+		}
+		if !proto.Equal(&got, r.Proto()) {
+			t.Fatalf("report %d: round trip differs", i)
+		}
+		buf = AppendFlowKey(buf[:0], &r.Key)
+		var k reportpb.FlowKey
+		if err := proto.Unmarshal(buf, &k); err != nil {
+			t.Fatalf("key %d: unmarshal: %v", i, err)
+		}
+	}
+}
+
+func FuzzDecodeTelemetryReport(f *testing.F) {
+	addCaptureSeeds(f, "testdata/tr_v2.pcap")
+	f.Add(trV1Frame())
+	d, err := NewDecoder(Config{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	var ft FiveTuple
+	f.Fuzz(func(t *testing.T, frame []byte) {
+		ParseFiveTuple(frame, &ft)
+		rs, why := d.DecodeTelemetryReport(frame, 1)
+		checkDecoded(t, frame, rs, why)
+		rs, why = d.Decode(frame, 1)
+		checkDecoded(t, frame, rs, why)
+	})
+}
+
+func FuzzDecodeIDINT(f *testing.F) {
+	addCaptureSeeds(f, "testdata/idint.pcap")
+	d, err := NewDecoder(Config{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, frame []byte) {
+		rs, why := d.DecodeIDINT(frame, 1)
+		checkDecoded(t, frame, rs, why)
+	})
+}
