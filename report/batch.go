@@ -27,9 +27,10 @@ type BatchTrailer struct {
 // AppendBatchEntry appends r as one element of ReportBatch.reports (field
 // 1, length-delimited) to b.
 func AppendBatchEntry(b []byte, r *Report) []byte {
+	var hs hopSizes
 	b = protowire.AppendTag(b, fBatchReports, protowire.BytesType)
-	b = protowire.AppendVarint(b, uint64(ReportSize(r)))
-	return AppendReport(b, r)
+	b = protowire.AppendVarint(b, uint64(sizeReport(r, &hs)))
+	return appendReportSized(b, r, &hs)
 }
 
 // AppendBatchEntryBytes appends an already encoded Report (AppendReport's

@@ -90,11 +90,16 @@ func appendHop(b []byte, h *Hop) []byte {
 	return b
 }
 
-// ReportSize returns the length of AppendReport's output for r.
-func ReportSize(r *Report) int {
+// hopSizes holds the encoded size of each hop of one report, so that a
+// report is sized once and appended without recomputing.
+type hopSizes [MaxHops]int
+
+// sizeReport fills hs and returns the encoded size of r.
+func sizeReport(r *Report, hs *hopSizes) int {
 	n := 0
 	for i := 0; i < r.NumHops; i++ {
-		n += sizeBytesField(hopSize(&r.Hops[i]))
+		hs[i] = hopSize(&r.Hops[i])
+		n += sizeBytesField(hs[i])
 	}
 	n += sizeVarintField(uint64(r.PacketType))
 	if len(r.Truncated) > 0 {
@@ -107,6 +112,12 @@ func ReportSize(r *Report) int {
 	return n
 }
 
+// ReportSize returns the length of AppendReport's output for r.
+func ReportSize(r *Report) int {
+	var hs hopSizes
+	return sizeReport(r, &hs)
+}
+
 // AppendReport appends the protobuf encoding of r (message
 // telemetry.report.Report) to b and returns the extended buffer. It does not
 // allocate when b has room. Safe for concurrent use on distinct buffers.
@@ -117,6 +128,21 @@ func AppendReport(b []byte, r *Report) []byte {
 		b = protowire.AppendVarint(b, uint64(hopSize(h)))
 		b = appendHop(b, h)
 	}
+	return appendReportTail(b, r)
+}
+
+// appendReportSized is AppendReport with hop sizes from sizeReport.
+func appendReportSized(b []byte, r *Report, hs *hopSizes) []byte {
+	for i := 0; i < r.NumHops; i++ {
+		b = protowire.AppendTag(b, fReportHops, protowire.BytesType)
+		b = protowire.AppendVarint(b, uint64(hs[i]))
+		b = appendHop(b, &r.Hops[i])
+	}
+	return appendReportTail(b, r)
+}
+
+// appendReportTail appends the Report fields after the hops.
+func appendReportTail(b []byte, r *Report) []byte {
 	b = appendVarintField(b, fReportPacketType, uint64(r.PacketType))
 	if len(r.Truncated) > 0 {
 		b = protowire.AppendTag(b, fReportTruncated, protowire.BytesType)
