@@ -65,11 +65,13 @@ func (d *Decoder) decodeTRv2(p []byte, rxTime uint64) ([]Report, Reason) {
 		repType, inType := p[off]>>4, p[off]&0x0f
 		repLen := int(p[off+1]) * 4
 		mdLen := int(p[off+2]) * 4
-		if repLen == 0 {
-			return nil, ReasonBadLength
-		}
 		body := off + trIndivHdrLen
 		next := body + repLen
+		if repLen == 0 {
+			// Several P4 programs leave Report Length 0: the report then
+			// runs to the end of the packet.
+			next = len(p)
+		}
 		if next > len(p) {
 			return nil, ReasonTruncated
 		}

@@ -95,7 +95,7 @@ func (g *gen) breakTR(why report.Reason) {
 	case report.ReasonBadVersion:
 		p[0] = 3<<4 | p[0]&0x0f
 	case report.ReasonBadLength:
-		p[9] = 0 // report length of the first individual report
+		p[10] = 255 // MD length of the first individual report beyond its end
 	case report.ReasonUnsupportedInstruction:
 		p[12+1] |= 0x40 // reserved RepMdBits bit 9
 	}
