@@ -1,0 +1,100 @@
+package kafkaout
+
+import (
+	"os"
+	"testing"
+	"time"
+
+	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
+
+	"wire2kafka/kafkaout/kafkatest"
+	"wire2kafka/report"
+)
+
+func TestMain(m *testing.M) { os.Exit(kafkatest.Run(m)) }
+
+// testFlow returns the flow key of flow i.
+func testFlow(i int) report.FlowKey {
+	k := report.FlowKey{DstAS: 0xff00_0000_0100 + uint64(i%7), SrcAS: 0xff00_0000_0001, FlowID: uint32(i),
+		DstPort: uint16(1000 + i), SrcPort: 40000, Protocol: report.ProtoUDP}
+	k.SrcIP.SetIPv4([]byte{10, 1, 0, byte(i)})
+	k.DstIP.SetIPv4([]byte{10, 2, 0, byte(i)})
+	return k
+}
+
+// testReport fills r as report number n of flow key k.
+func testReport(r *report.Report, k report.FlowKey, n uint64) {
+	r.Reset()
+	r.Key = k
+	r.PacketType = report.PacketIPv4
+	r.ReceiveTime = uint64(time.Now().UnixNano())
+	r.SourceTime = n
+	for h := range 3 {
+		hop := r.NewHop()
+		hop.ASN, hop.NodeID = 0xff00_0000_0001, uint32(h+1)
+		hop.Add(2, []byte{0, 0, byte(n >> 8), byte(n)})
+	}
+}
+
+// fillBatch makes m a ReportBatch of reports reports of flow i with batch
+// sequence seq; report numbers continue from first.
+func fillBatch(m *Message, topic string, i int, seq uint64, first uint64, reports int, bb *report.BatchBuilder, r *report.Report) {
+	k := testFlow(i)
+	bb.Reset()
+	for j := range reports {
+		testReport(r, k, first+uint64(j))
+		bb.Add(r)
+	}
+	m.Value = append(m.Value[:0], bb.Finish(&report.BatchTrailer{Sequence: seq, ProducerID: "test", ReportOffset: first})...)
+	m.Key = report.AppendFlowKey(m.Key[:0], &k)
+	m.Topic, m.Type, m.Count, m.Sequence = topic, PayloadReportBatch, uint32(reports), seq
+	m.FirstRx = int64(bb.FirstTime)
+}
+
+// readAll reads n messages of topic from the beginning (all partitions),
+// failing the test after timeout.
+func readAll(t *testing.T, bootstrap, topic string, n int, timeout time.Duration) []*kafka.Message {
+	t.Helper()
+	c, err := kafka.NewConsumer(&kafka.ConfigMap{
+		"bootstrap.servers": bootstrap, "group.id": topic + "-reader", "auto.offset.reset": "earliest",
+		"enable.auto.commit": false, "go.application.rebalance.enable": false,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Subscribe(topic, nil); err != nil {
+		t.Fatal(err)
+	}
+	var out []*kafka.Message
+	deadline := time.Now().Add(timeout)
+	for len(out) < n && time.Now().Before(deadline) {
+		m, err := c.ReadMessage(500 * time.Millisecond)
+		if err != nil {
+			if ke, ok := err.(kafka.Error); ok && ke.IsTimeout() {
+				continue
+			}
+			t.Fatalf("consume %s: %v", topic, err)
+		}
+		out = append(out, m)
+	}
+	// Anything beyond n is a duplicate: give it a moment to show up.
+	for {
+		m, err := c.ReadMessage(300 * time.Millisecond)
+		if err != nil {
+			break
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// header returns the value of header k of m.
+func header(m *kafka.Message, k string) string {
+	for _, h := range m.Headers {
+		if h.Key == k {
+			return string(h.Value)
+		}
+	}
+	return ""
+}
