@@ -12,6 +12,10 @@ import (
 	"wire2kafka/report/reportpb"
 )
 
+// udpPayloadOffset is where the UDP payload starts in the generated
+// frames (Ethernet, IPv4 without options, UDP).
+const udpPayloadOffset = 14 + 20 + 8
+
 // addCaptureSeeds adds every packet of a testdata capture to the corpus.
 func addCaptureSeeds(f *testing.F, path string) {
 	fh, err := os.Open(path)
@@ -84,12 +88,19 @@ func FuzzDecodeTelemetryReport(f *testing.F) {
 		f.Fatal(err)
 	}
 	var ft FiveTuple
-	f.Fuzz(func(t *testing.T, frame []byte) {
-		ParseFiveTuple(frame, &ft)
-		rs, why := d.DecodeTelemetryReport(frame, 1)
-		checkDecoded(t, frame, rs, why)
-		rs, why = d.Decode(frame, 1)
-		checkDecoded(t, frame, rs, why)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		ParseFiveTuple(data, &ft)
+		rs, why := d.DecodeTelemetryReport(data, 1)
+		checkDecoded(t, data, rs, why)
+		rs, why = d.Decode(data, 1)
+		checkDecoded(t, data, rs, why)
+		// The same bytes after the outer headers, re-wrapped in a valid
+		// Ethernet/IPv4/UDP frame: mutations reach the report headers.
+		if len(data) > udpPayloadOffset {
+			w := frame(DefaultReportPort, 0, data[udpPayloadOffset:])
+			rs, why = d.Decode(w, 1)
+			checkDecoded(t, w, rs, why)
+		}
 	})
 }
 
@@ -99,8 +110,13 @@ func FuzzDecodeIDINT(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	f.Fuzz(func(t *testing.T, frame []byte) {
-		rs, why := d.DecodeIDINT(frame, 1)
-		checkDecoded(t, frame, rs, why)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		rs, why := d.DecodeIDINT(data, 1)
+		checkDecoded(t, data, rs, why)
+		if len(data) > udpPayloadOffset {
+			w := frame(DefaultSCIONPorts[0], 0, data[udpPayloadOffset:])
+			rs, why = d.Decode(w, 1)
+			checkDecoded(t, w, rs, why)
+		}
 	})
 }
