@@ -139,6 +139,8 @@ func TestBadConfigs(t *testing.T) {
 			[]string{`cfg.yaml:6: ports[0].name: "eth0" is neither a PCI address (0000:3b:00.0) nor a vdev name starting with net_`}},
 		{"rx queue out of range", "", []edit{{"queues: [0]", "queues: [0, 1]"}},
 			[]string{"cfg.yaml:23: pipelines[0].rx[0].queues[1]: queue 1 is out of range: port net_pcap0 has 1 rx queues (0-0)"}},
+		{"huge rx_queues", "", []edit{{"rx_queues: 1", "rx_queues: 1000000000000"}},
+			[]string{"cfg.yaml:8: ports[0].rx_queues: must be between 1 and 64, got 1000000000000"}},
 		{"rx_descriptors not a power of two", "", []edit{{"rx_queues: 1", "rx_queues: 1\n    rx_descriptors: 1000"}},
 			[]string{"cfg.yaml:9: ports[0].rx_descriptors: must be a power of two, got 1000"}},
 		{"unknown pipeline", "", []edit{{"    flow_worker: 0\n", "    flow_worker: 0\n    pipeline: p9\n"}},

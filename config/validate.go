@@ -195,7 +195,8 @@ func (v *validator) memory() {
 	for _, p := range cfg.Ports {
 		need += p.RXQueues * p.RXDescriptors
 	}
-	if m.Mbufs < need && !v.c.failed("mempool.mbufs") {
+	trusted := !v.c.failedUnder("ports") && !v.c.failed("burst") && !v.c.failed("mempool.cache") && !v.c.failed("eal.lcores")
+	if m.Mbufs < need && trusted && !v.c.failed("mempool.mbufs") {
 		v.c.errf("mempool.mbufs", "%d mbufs cannot fill the RX descriptors of every queue plus the per-lcore caches plus one burst: need at least %d", m.Mbufs, need)
 	}
 }
