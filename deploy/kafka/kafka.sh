@@ -9,7 +9,9 @@
 #   kafka.sh classpath             print the classpath (for Kafka's own tools)
 #
 # Environment: KAFKA_PORT (default 19092; controller on +1), KAFKA_HEAP (512m),
-# WIRE2KAFKA_CACHE (~/.cache/wire2kafka), KAFKA_DIR (/tmp/wire2kafka-kafka).
+# WIRE2KAFKA_CACHE (~/.cache/wire2kafka), KAFKA_DIR (/tmp/wire2kafka-kafka),
+# KAFKA_KEEP_DATA=1 (start: keep DIR/data from an earlier run, e.g. to restart
+# a killed broker with its topics and messages; same KAFKA_PORT).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -61,7 +63,8 @@ start() {
   fetch
   command -v java >/dev/null || { log "java not found (make deps installs openjdk-17-jre-headless)"; exit 1; }
   command -v kcat >/dev/null || { log "kcat not found (make deps installs it)"; exit 1; }
-  rm -rf "$dir/data"; mkdir -p "$dir/data"
+  local keep=
+  if [ "${KAFKA_KEEP_DATA:-}" = 1 ] && [ -f "$dir/data/meta.properties" ]; then keep=1; else rm -rf "$dir/data"; mkdir -p "$dir/data"; fi
   cat >"$dir/server.properties" <<PROPS
 process.roles=broker,controller
 node.id=1
@@ -90,8 +93,10 @@ PROPS
   id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
   local jopts=(-Xms256m "-Xmx$heap" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true
     "-Dlog4j2.configurationFile=$here/log4j2.properties" -Dkafka.logs.dir="$dir")
-  java "${jopts[@]}" -cp "$libs/*" kafka.tools.StorageTool format -t "$id" -c "$dir/server.properties" >"$dir/kafka.log" 2>&1 ||
-    { log "storage format failed:"; tail -n 20 "$dir/kafka.log" >&2; exit 1; }
+  if [ -z "$keep" ]; then
+    java "${jopts[@]}" -cp "$libs/*" kafka.tools.StorageTool format -t "$id" -c "$dir/server.properties" >"$dir/kafka.log" 2>&1 ||
+      { log "storage format failed:"; tail -n 20 "$dir/kafka.log" >&2; exit 1; }
+  fi
   setsid java "${jopts[@]}" -cp "$libs/*" kafka.Kafka "$dir/server.properties" >>"$dir/kafka.log" 2>&1 </dev/null &
   echo $! >"$dir/kafka.pid"
   wait_ready "$dir" || { stop "$dir"; exit 1; }
@@ -118,5 +123,5 @@ case "$cmd" in
   stop) stop "$dir" ;;
   status) if running_pid "$dir" >/dev/null; then echo "127.0.0.1:$port"; else exit 1; fi ;;
   classpath) fetch; echo "$libs/*" ;;
-  *) sed -n '2,13p' "$0"; exit 2 ;;
+  *) sed -n '2,15p' "$0"; exit 2 ;;
 esac
