@@ -1,0 +1,117 @@
+package pipeline
+
+import "wire2kafka/kafkaout"
+
+// keyState is what a Kafka worker remembers per (rule, message key) across
+// messages: the per-key sequence number and how many items went before.
+type keyState struct {
+	seq   uint64 // messages numbered so far (the next is seq+1)
+	items uint64 // reports or packets written under the key so far
+}
+
+// slot is one open message of a Kafka worker: the batch being filled for
+// one (rule, payload type, key).
+type slot struct {
+	used    bool
+	rule    uint32
+	typ     kafkaout.PayloadType
+	hash    uint64
+	pos     int // index in batchTable.active
+	limit   uint32
+	topic   string
+	key     []byte
+	buf     []byte // encoded entries (ReportBatch/PacketBatch field 1) or one Report/Histogram
+	count   uint32 // items in buf
+	packets uint64 // packets accounted to this slot (queued until flushed)
+	first   uint64 // receive time of the first item, ns
+	last    uint64 // receive time of the last item, ns
+	opened  int64  // monotonic ns when the first item went in
+	ks      *keyState
+}
+
+// batchTable is a Kafka worker's open messages: a fixed open-addressing
+// table, so steady state allocates nothing. A key that finds every probed
+// slot taken by other keys evicts (flushes) the first one.
+type batchTable struct {
+	slots  []slot
+	mask   uint64
+	active []int                                               // indexes of used slots, for linger scans
+	keys   [kafkaout.PayloadHistogram + 1]map[string]*keyState // per payload type, by key
+}
+
+const probeLimit = 4
+
+func newBatchTable(size int) batchTable {
+	n := 1
+	for n < size {
+		n <<= 1
+	}
+	t := batchTable{slots: make([]slot, n), mask: uint64(n - 1), active: make([]int, 0, n)}
+	for i := range t.keys {
+		t.keys[i] = map[string]*keyState{}
+	}
+	return t
+}
+
+// keyHash is FNV-1a over the key, the rule and the payload type.
+func keyHash(rule uint32, typ kafkaout.PayloadType, key []byte) uint64 {
+	h := uint64(14695981039346656037)
+	for _, b := range key {
+		h ^= uint64(b)
+		h *= 1099511628211
+	}
+	h ^= uint64(rule)<<8 | uint64(typ)
+	h *= 1099511628211
+	return h
+}
+
+// find returns the slot index for (rule, typ, key): the open one, or a free
+// one (opened with key), or -1 and the victim to evict first.
+func (t *batchTable) find(rule uint32, typ kafkaout.PayloadType, key []byte, h uint64) (idx, victim int) {
+	first := -1
+	for i := range uint64(probeLimit) {
+		j := int((h + i) & t.mask)
+		s := &t.slots[j]
+		if !s.used {
+			if first < 0 {
+				first = j
+			}
+			continue
+		}
+		if s.hash == h && s.rule == rule && s.typ == typ && string(s.key) == string(key) {
+			return j, -1
+		}
+	}
+	if first >= 0 {
+		return first, -1
+	}
+	return -1, int(h & t.mask)
+}
+
+// open marks slot j used for (rule, typ, key) and returns it.
+func (t *batchTable) open(j int, rule uint32, typ kafkaout.PayloadType, key []byte, h uint64, topic string, limit uint32, now int64) *slot {
+	s := &t.slots[j]
+	s.used, s.rule, s.typ, s.hash, s.topic, s.limit, s.opened = true, rule, typ, h, topic, limit, now
+	s.key = append(s.key[:0], key...)
+	s.buf = s.buf[:0]
+	s.count, s.packets, s.first, s.last = 0, 0, 0, 0
+	ks := t.keys[typ][string(key)]
+	if ks == nil {
+		ks = &keyState{} // once per new key: the only allocation of the table
+		t.keys[typ][string(key)] = ks
+	}
+	s.ks = ks
+	s.pos = len(t.active)
+	t.active = append(t.active, j)
+	return s
+}
+
+// close marks slot j free, keeping its buffers.
+func (t *batchTable) close(j int) {
+	s := &t.slots[j]
+	s.used = false
+	last := t.active[len(t.active)-1]
+	t.active[s.pos] = last
+	t.slots[last].pos = s.pos
+	t.active = t.active[:len(t.active)-1]
+}

@@ -1,0 +1,108 @@
+package pipeline
+
+import (
+	"sync/atomic"
+
+	"wire2kafka/report"
+)
+
+// Reason says why a worker dropped a packet. Reasons are dense so a worker
+// counts them in an array indexed by Reason.
+type Reason uint8
+
+// Drop reasons. Every packet a worker takes in leaves it as out, as a drop
+// with one of these reasons, or is still queued inside it.
+const (
+	DropRingFull   Reason = iota // the next stage's ring was full
+	DropNoRule                   // no ACL rule matched
+	DropNotIP                    // an IPv6 packet: the ACL classifies IPv4 only
+	DropParseError               // the 5-tuple (ACL) or INT (Kafka worker) did not parse; by reason in ParseErrors
+	DropSampledOut               // sampling kept another packet of the 1:N
+	DropRuleDrop                 // the rule's service function is drop
+	DropSummarized               // absorbed into a histogram (the histogram goes out)
+	DropSinkFull                 // the Kafka sink's bounded queue was full
+	DropTooLarge                 // one report or packet larger than a message may be
+	NumReasons
+)
+
+var reasonNames = [NumReasons]string{"ring_full", "no_rule", "not_ip", "parse_error", "sampled_out",
+	"rule_drop", "summarized", "sink_full", "too_large"}
+
+// String returns the metric label of the reason, e.g. "ring_full".
+func (r Reason) String() string {
+	if r < NumReasons {
+		return reasonNames[r]
+	}
+	return "unknown"
+}
+
+// Counters are one worker's counters. The worker is the only writer; any
+// goroutine may read them at any time (atomic loads, no locks). Updates are
+// per burst, not per packet. The struct is padded so two workers' counters
+// never share a cache line.
+type Counters struct {
+	In     atomic.Uint64 // packets taken in
+	Out    atomic.Uint64 // packets passed on
+	Queued atomic.Uint64 // packets inside the worker (open batches, pending bursts)
+	Drops  [NumReasons]atomic.Uint64
+	// ParseErrors splits DropParseError by decoder reason.
+	ParseErrors [report.NumReasons]atomic.Uint64
+	// Extra counters of some kinds of worker.
+	Reports  atomic.Uint64 // Kafka worker: reports written into submitted messages
+	Messages atomic.Uint64 // Kafka worker: messages submitted to the sink
+	// ReportsDropped counts reports in messages a Kafka worker dropped
+	// (sink_full); their packets are in Drops[DropSinkFull].
+	ReportsDropped atomic.Uint64
+	Bytes          atomic.Uint64 // Kafka worker: value bytes submitted; RX: bytes received
+	Histograms     atomic.Uint64 // flow worker: histogram records emitted
+	// HistogramsLost counts histogram records a flow worker could not emit
+	// (no mbuf, too large for one, or the Kafka ring full).
+	HistogramsLost atomic.Uint64
+	Polls          atomic.Uint64 // Poll calls
+	BusyPolls      atomic.Uint64 // Poll calls that found work
+	_              [64]byte
+}
+
+// DropTotal returns the sum of all drops.
+func (c *Counters) DropTotal() uint64 {
+	var n uint64
+	for i := range c.Drops {
+		n += c.Drops[i].Load()
+	}
+	return n
+}
+
+// Snapshot is a plain copy of Counters at one moment.
+type Snapshot struct {
+	In, Out, Queued                                                                        uint64
+	Drops                                                                                  [NumReasons]uint64
+	ParseErrors                                                                            [report.NumReasons]uint64
+	Reports, ReportsDropped, Messages, Bytes, Histograms, HistogramsLost, Polls, BusyPolls uint64
+}
+
+// Snapshot reads all counters. Counters written during the read may be
+// seen half updated; after the worker stopped the snapshot is exact.
+func (c *Counters) Snapshot() Snapshot {
+	s := Snapshot{In: c.In.Load(), Out: c.Out.Load(), Queued: c.Queued.Load(),
+		Reports: c.Reports.Load(), ReportsDropped: c.ReportsDropped.Load(), Messages: c.Messages.Load(), Bytes: c.Bytes.Load(),
+		Histograms: c.Histograms.Load(), HistogramsLost: c.HistogramsLost.Load(), Polls: c.Polls.Load(), BusyPolls: c.BusyPolls.Load()}
+	for i := range c.Drops {
+		s.Drops[i] = c.Drops[i].Load()
+	}
+	for i := range c.ParseErrors {
+		s.ParseErrors[i] = c.ParseErrors[i].Load()
+	}
+	return s
+}
+
+// DropTotal returns the sum of all drops of the snapshot.
+func (s *Snapshot) DropTotal() uint64 {
+	var n uint64
+	for _, d := range s.Drops {
+		n += d
+	}
+	return n
+}
+
+// Balanced reports whether in = out + drops + queued.
+func (s *Snapshot) Balanced() bool { return s.In == s.Out+s.DropTotal()+s.Queued }

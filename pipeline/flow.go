@@ -1,0 +1,185 @@
+package pipeline
+
+import (
+	"time"
+
+	"wire2kafka/dpdk"
+	"wire2kafka/flowworker"
+	"wire2kafka/report"
+)
+
+// flowWorker applies each packet's rule service function (passthrough,
+// sampling, histogram, drop) and enqueues what goes on to its Kafka
+// worker's ring. Histograms leave as mbufs of kind kindHistogram carrying an
+// encoded report.Histogram, so every ring has one element type.
+type flowWorker struct {
+	c     *Counters
+	ctl   *control
+	index int // within the pipeline
+	in    *dpdk.Ring
+	out   *dpdk.Ring
+	pool  *dpdk.Pool
+	arr   *dpdk.MbufArray // dequeued burst
+	fwd   *dpdk.MbufArray // packets going on
+	drop  *dpdk.MbufArray // packets to free
+	burst int
+
+	rs         *ruleSet // the rules this state was built for
+	samplers   []flowworker.Sampler
+	histograms []*flowworker.Histogram // by rule id; nil unless a histogram rule of this worker
+	hasHist    bool
+	hist       report.Histogram // reused record
+	histSeq    []uint64         // per rule
+	enc        []byte           // reused encoding buffer
+	producerID string
+}
+
+// adopt rebuilds the per-rule state for a new rule set (start and reload).
+// Sampling counters and histograms restart with the new rules.
+func (w *flowWorker) adopt(rs *ruleSet) {
+	now := uint64(time.Now().UnixNano())
+	w.samplers = make([]flowworker.Sampler, len(rs.rules))
+	w.histograms = make([]*flowworker.Histogram, len(rs.rules))
+	if len(w.histSeq) < len(rs.rules) {
+		w.histSeq = append(w.histSeq, make([]uint64, len(rs.rules)-len(w.histSeq))...)
+	}
+	w.hasHist = false
+	for i := range rs.rules {
+		ri := &rs.rules[i]
+		if ri.id == 0 || ri.flowWorker != w.index {
+			continue
+		}
+		switch ri.sf {
+		case sfSampling:
+			w.samplers[i] = flowworker.NewSampler(ri.samplingRate)
+		case sfHistogram:
+			w.histograms[i] = flowworker.NewHistogram(ri.resolution, ri.buckets, ri.interval, now)
+			w.hasHist = true
+		}
+	}
+	w.rs = rs
+}
+
+// Poll handles one burst from the flow ring and emits due histograms.
+func (w *flowWorker) Poll() int {
+	rs := w.ctl.rules.Load()
+	if rs != w.rs {
+		w.flushHistograms(true) // the old rules' last intervals
+		w.adopt(rs)
+	}
+	work := 0
+	if w.hasHist {
+		work += w.flushHistograms(w.ctl.phase.Load() >= phaseFlush)
+	}
+	n, _ := w.in.DequeueBurst(w.arr, w.burst)
+	if n == 0 {
+		return work
+	}
+	nf, nd := 0, 0
+	var sampled, ruleDrop, summarized, noRule uint64
+	for i := range n {
+		m := w.arr.At(i)
+		md := metaOf(m)
+		var ri *ruleInfo
+		if md.rule != 0 && int(md.rule) < len(rs.rules) {
+			ri = &rs.rules[md.rule]
+		}
+		switch {
+		case ri == nil || ri.id == 0:
+			noRule++ // the rule vanished in a reload between ACL and here
+		case ri.sf == sfPassthrough:
+			w.fwd.Set(nf, m)
+			nf++
+			continue
+		case ri.sf == sfSampling:
+			if w.samplers[md.rule].Keep() {
+				w.fwd.Set(nf, m)
+				nf++
+				continue
+			}
+			sampled++
+		case ri.sf == sfHistogram:
+			if h := w.histograms[md.rule]; h != nil {
+				h.Add(md.rxNs)
+			}
+			summarized++
+		default:
+			ruleDrop++
+		}
+		w.drop.Set(nd, m)
+		nd++
+	}
+	if nd > 0 {
+		dpdk.FreeBulk(w.drop, 0, nd)
+	}
+	enq := 0
+	if nf > 0 {
+		enq, _ = w.out.EnqueueBurst(w.fwd, 0, nf)
+		if enq < nf {
+			dpdk.FreeBulk(w.fwd, enq, nf-enq)
+			w.c.Drops[DropRingFull].Add(uint64(nf - enq))
+		}
+	}
+	w.c.In.Add(uint64(n))
+	w.c.Out.Add(uint64(enq))
+	if sampled > 0 {
+		w.c.Drops[DropSampledOut].Add(sampled)
+	}
+	if ruleDrop > 0 {
+		w.c.Drops[DropRuleDrop].Add(ruleDrop)
+	}
+	if summarized > 0 {
+		w.c.Drops[DropSummarized].Add(summarized)
+	}
+	if noRule > 0 {
+		w.c.Drops[DropNoRule].Add(noRule)
+	}
+	return work + n
+}
+
+// flushHistograms emits every histogram whose interval ended, or all of
+// them with packets when force is set (reload, shutdown). It returns the
+// number emitted.
+func (w *flowWorker) flushHistograms(force bool) int {
+	if !w.hasHist || w.rs == nil {
+		return 0
+	}
+	now := uint64(time.Now().UnixNano())
+	emitted := 0
+	for id, h := range w.histograms {
+		if h == nil || !(h.Due(now) || (force && h.Packets() > 0)) {
+			continue
+		}
+		if h.Packets() == 0 && !force {
+			// An empty interval: keep its time, say nothing.
+			h.Emit(now, &w.hist)
+			continue
+		}
+		h.Emit(now, &w.hist)
+		w.histSeq[id]++
+		w.hist.RuleID = uint32(id)
+		w.hist.Sequence = w.histSeq[id]
+		w.hist.ProducerID = w.producerID
+		w.enc = report.AppendHistogram(w.enc[:0], &w.hist)
+		m := w.pool.Alloc()
+		if m == nil || !m.SetLen(len(w.enc)) {
+			if m != nil {
+				m.Free() // larger than an mbuf's data room
+			}
+			w.c.HistogramsLost.Add(1)
+			continue
+		}
+		copy(m.Data(), w.enc)
+		md := metaOf(m)
+		md.kind, md.rule, md.rxNs = kindHistogram, uint32(id), w.hist.StartTime
+		w.fwd.Set(0, m)
+		if enq, _ := w.out.EnqueueBurst(w.fwd, 0, 1); enq == 0 {
+			m.Free()
+			w.c.HistogramsLost.Add(1)
+			continue
+		}
+		w.c.Histograms.Add(1)
+		emitted++
+	}
+	return emitted
+}

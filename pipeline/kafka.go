@@ -1,0 +1,354 @@
+package pipeline
+
+import (
+	"time"
+
+	"wire2kafka/dpdk"
+	"wire2kafka/kafkaout"
+	"wire2kafka/report"
+)
+
+// maxEntryOverhead bounds the trailer a batch gets at flush.
+const maxEntryOverhead = 128
+
+// kafkaWorker decodes INT (the only stage that does), packs reports into one
+// open message per (rule, flow key) and hands finished messages to the sink.
+// A message closes on max_reports, max_bytes or linger. When the sink's pool
+// is empty, policy drop drops the message (sink_full, and the key's
+// sequence number skips so consumers see the gap); policy block stops
+// dequeuing (back-pressure into the ring) until room appears or
+// block_timeout passes, then drops.
+//
+// Packet accounting: each packet is accounted to the open message of its
+// first report; it is queued while that message is open, out when it was
+// submitted, and dropped otherwise.
+type kafkaWorker struct {
+	c      *Counters
+	ctl    *control
+	worker uint16 // number among all Kafka workers (Message.Worker)
+	in     *dpdk.Ring
+	arr    *dpdk.MbufArray
+	free   *dpdk.MbufArray
+	burst  int
+	pos, n int // unprocessed part of arr (kept while blocked)
+	dec    *report.Decoder
+	sink   kafkaout.Sink
+
+	maxReports   uint32
+	maxBytes     int
+	linger       int64 // ns
+	policyDrop   bool
+	blockTimeout int64 // ns
+	producerID   string
+
+	table   batchTable
+	queued  uint64 // packets in open slots
+	blocked int64  // monotonic ns since the sink has been full (policy block), 0 if not
+	stuck   []int  // slots whose flush failed
+	retry   []int  // the previous stuck list while it is retried
+	rs      *ruleSet
+	now     int64
+	epoch   time.Time
+	keyBuf  []byte
+	enc     []byte
+	entry   report.PacketEntry
+	trailer report.BatchTrailer
+	ptrail  report.PacketBatchTrailer
+}
+
+func (w *kafkaWorker) clock() int64 { return int64(time.Since(w.epoch)) }
+
+// Poll handles one burst, or retries the blocked flushes.
+func (w *kafkaWorker) Poll() int {
+	w.now = w.clock()
+	w.rs = w.ctl.rules.Load()
+	work := 0
+	if w.blocked != 0 && !w.retryStuck() {
+		w.publish()
+		return 0
+	}
+	if w.pos == w.n {
+		w.pos, w.n = 0, 0
+		n, _ := w.in.DequeueBurst(w.arr, w.burst)
+		if n > 0 {
+			w.n = n
+			w.c.In.Add(uint64(n))
+		}
+	}
+	nfree := 0
+	for w.pos < w.n && w.blocked == 0 {
+		m := w.arr.At(w.pos)
+		if !w.handle(m) {
+			break // blocked before taking m; retried on a later poll
+		}
+		w.free.Set(nfree, m)
+		nfree++
+		w.pos++
+		work++
+	}
+	if nfree > 0 {
+		dpdk.FreeBulk(w.free, 0, nfree)
+	}
+	if w.blocked == 0 {
+		work += w.lingerScan(w.ctl.phase.Load() >= phaseFlush)
+	}
+	w.publish()
+	return work
+}
+
+// publish stores the queued figure: open messages plus the unprocessed
+// part of the burst.
+func (w *kafkaWorker) publish() { w.c.Queued.Store(w.queued + uint64(w.n-w.pos)) }
+
+// handle takes one mbuf into open messages. It returns false when the sink
+// is blocked before m could be taken (m stays in the burst).
+func (w *kafkaWorker) handle(m *dpdk.Mbuf) bool {
+	md := metaOf(m)
+	var ri *ruleInfo
+	if int(md.rule) < len(w.rs.rules) && md.rule != 0 {
+		ri = &w.rs.rules[md.rule]
+	}
+	if ri == nil || ri.id == 0 || ri.kafkaWorker < 0 {
+		w.c.Drops[DropNoRule].Add(1)
+		return true
+	}
+	if md.kind == kindHistogram {
+		return w.add(ri, kafkaout.PayloadHistogram, ri.nameKey, m.Data(), md.rxNs, 1)
+	}
+	switch ri.out {
+	case outRaw:
+		data := m.Data()
+		if len(data) > w.maxBytes-maxEntryOverhead {
+			data = data[:w.maxBytes-maxEntryOverhead]
+		}
+		w.entry = report.PacketEntry{Time: md.rxNs, OrigLen: uint32(m.PktLen()), Port: uint32(m.Port()), RuleID: ri.id, Data: data}
+		w.enc = report.AppendPacketEntry(w.enc[:0], &w.entry)
+		return w.add(ri, kafkaout.PayloadPacketBatch, ri.nameKey, w.enc, md.rxNs, 1)
+	}
+	reports, reason := w.dec.Decode(m.Data(), md.rxNs)
+	if reason != report.ReasonOK {
+		w.c.Drops[DropParseError].Add(1)
+		w.c.ParseErrors[reason].Add(1)
+		return true
+	}
+	typ := ri.payload()
+	// Make room first, so that a blocked sink never leaves a packet half
+	// taken: every slot this packet's reports go to must fit them.
+	for i := range reports {
+		r := &reports[i]
+		w.keyBuf = report.AppendFlowKey(w.keyBuf[:0], &r.Key)
+		if !w.ensureRoom(ri, typ, w.keyBuf, report.ReportSize(r)+16) {
+			return false
+		}
+	}
+	for i := range reports {
+		r := &reports[i]
+		w.keyBuf = report.AppendFlowKey(w.keyBuf[:0], &r.Key)
+		s := w.slotFor(ri, typ, w.keyBuf)
+		if s == nil {
+			w.c.Drops[DropSinkFull].Add(1) // evicting another flow failed
+			continue
+		}
+		if typ == kafkaout.PayloadReport {
+			r.Sequence = s.ks.seq + 1
+			w.enc = report.AppendReport(w.enc[:0], r)
+		} else {
+			w.enc = report.AppendBatchEntry(w.enc[:0], r)
+		}
+		packets := uint64(0)
+		if i == 0 {
+			packets = 1
+		}
+		w.put(s, w.enc, r.ReceiveTime, packets)
+	}
+	return true
+}
+
+// add puts one encoded item into the open message of (rule, typ, key),
+// flushing first if it does not fit. False when blocked before taking it.
+func (w *kafkaWorker) add(ri *ruleInfo, typ kafkaout.PayloadType, key, item []byte, t uint64, packets uint64) bool {
+	if len(item) > w.maxBytes-maxEntryOverhead {
+		w.c.Drops[DropTooLarge].Add(packets)
+		return true
+	}
+	if !w.ensureRoom(ri, typ, key, len(item)) {
+		return false
+	}
+	s := w.slotFor(ri, typ, key)
+	if s == nil {
+		w.c.Drops[DropSinkFull].Add(packets)
+		return true
+	}
+	w.put(s, item, t, packets)
+	return true
+}
+
+// put appends an item to slot s and closes the message when full.
+func (w *kafkaWorker) put(s *slot, item []byte, t uint64, packets uint64) {
+	if s.count == 0 {
+		s.first = t
+	}
+	s.buf = append(s.buf, item...)
+	s.count++
+	s.last = t
+	s.packets += packets
+	w.queued += packets
+	if s.count >= s.limit || len(s.buf)+maxEntryOverhead >= w.maxBytes {
+		w.flush(w.slotIndex(s))
+	}
+}
+
+func (w *kafkaWorker) slotIndex(s *slot) int { return w.table.active[s.pos] }
+
+// ensureRoom flushes the open message of the key if size more bytes would
+// overflow it, and evicts a colliding one if the key has no slot. It
+// returns false if a flush is blocked.
+func (w *kafkaWorker) ensureRoom(ri *ruleInfo, typ kafkaout.PayloadType, key []byte, size int) bool {
+	h := keyHash(ri.id, typ, key)
+	j, victim := w.table.find(ri.id, typ, key, h)
+	if j < 0 {
+		return w.flush(victim) || w.blocked == 0
+	}
+	s := &w.table.slots[j]
+	if s.used && s.count > 0 && len(s.buf)+size+maxEntryOverhead > w.maxBytes {
+		return w.flush(j) || w.blocked == 0
+	}
+	return true
+}
+
+// slotFor returns the open message of the key, opening one (evicting a
+// colliding flow if needed); nil if the eviction failed.
+func (w *kafkaWorker) slotFor(ri *ruleInfo, typ kafkaout.PayloadType, key []byte) *slot {
+	h := keyHash(ri.id, typ, key)
+	j, victim := w.table.find(ri.id, typ, key, h)
+	if j < 0 {
+		if !w.flush(victim) {
+			if w.blocked != 0 {
+				w.dropSlot(victim) // no room to wait here: the victim goes
+			}
+			if w.table.slots[victim].used {
+				return nil
+			}
+		}
+		j = victim
+	}
+	s := &w.table.slots[j]
+	if s.used {
+		return s
+	}
+	limit := w.maxReports
+	if typ == kafkaout.PayloadReport || typ == kafkaout.PayloadHistogram {
+		limit = 1
+	}
+	return w.table.open(j, ri.id, typ, key, h, ri.topic, limit, w.now)
+}
+
+// flush submits slot j's message. It returns false if the sink had no room:
+// with policy drop the message is dropped and counted; with policy block it
+// stays and the worker blocks.
+func (w *kafkaWorker) flush(j int) bool {
+	s := &w.table.slots[j]
+	if !s.used {
+		return true
+	}
+	m := w.sink.Acquire()
+	if m == nil {
+		if w.policyDrop {
+			w.dropSlot(j)
+			return false
+		}
+		if w.blocked == 0 {
+			w.blocked = w.now
+		}
+		w.addStuck(j)
+		return false
+	}
+	s.ks.seq++
+	m.Topic, m.Type, m.Count, m.Sequence, m.FirstRx, m.Worker = s.topic, s.typ, s.count, s.ks.seq, int64(s.first), w.worker
+	m.Key = append(m.Key[:0], s.key...)
+	m.Value = append(m.Value[:0], s.buf...)
+	switch s.typ {
+	case kafkaout.PayloadReportBatch:
+		w.trailer = report.BatchTrailer{Sequence: s.ks.seq, ProducerID: w.producerID, FirstTime: s.first, LastTime: s.last, ReportOffset: s.ks.items}
+		m.Value = report.AppendBatchTrailer(m.Value, &w.trailer)
+	case kafkaout.PayloadPacketBatch:
+		w.ptrail = report.PacketBatchTrailer{Sequence: s.ks.seq, ProducerID: w.producerID, FirstTime: s.first, LastTime: s.last, PacketOffset: s.ks.items}
+		m.Value = report.AppendPacketBatchTrailer(m.Value, &w.ptrail)
+	}
+	s.ks.items += uint64(s.count)
+	w.c.Bytes.Add(uint64(len(m.Value)))
+	w.sink.Submit(m)
+	w.c.Out.Add(s.packets)
+	w.c.Reports.Add(uint64(s.count))
+	w.c.Messages.Add(1)
+	w.queued -= s.packets
+	w.table.close(j)
+	return true
+}
+
+// dropSlot drops slot j's message: its packets count as sink_full and the
+// key's sequence number skips one, so consumers see the gap.
+func (w *kafkaWorker) dropSlot(j int) {
+	s := &w.table.slots[j]
+	if !s.used {
+		return
+	}
+	s.ks.seq++
+	s.ks.items += uint64(s.count)
+	w.c.Drops[DropSinkFull].Add(s.packets)
+	w.c.ReportsDropped.Add(uint64(s.count))
+	w.queued -= s.packets
+	w.table.close(j)
+}
+
+func (w *kafkaWorker) addStuck(j int) {
+	for _, k := range w.stuck {
+		if k == j {
+			return
+		}
+	}
+	w.stuck = append(w.stuck, j)
+}
+
+// retryStuck retries the blocked flushes; past block_timeout it drops
+// them. It returns true when the worker is no longer blocked.
+func (w *kafkaWorker) retryStuck() bool {
+	start := w.blocked
+	timedOut := w.now-start >= w.blockTimeout
+	w.blocked = 0
+	w.stuck, w.retry = w.retry[:0], w.stuck
+	for _, j := range w.retry {
+		if timedOut {
+			w.dropSlot(j)
+		} else {
+			w.flush(j) // on failure it puts j back on w.stuck and blocks again
+		}
+	}
+	if w.blocked != 0 {
+		w.blocked = start // the block goes on since it began
+		return false
+	}
+	return true
+}
+
+// lingerScan flushes the messages open longer than linger, or all when
+// force (shutdown). It returns the number flushed.
+func (w *kafkaWorker) lingerScan(force bool) int {
+	n := 0
+	for i := 0; i < len(w.table.active); {
+		j := w.table.active[i]
+		s := &w.table.slots[j]
+		if force || w.now-s.opened >= w.linger {
+			if w.flush(j) {
+				n++
+				continue // slot i now holds another active slot
+			}
+			if w.blocked != 0 {
+				return n
+			}
+			continue // dropped (policy drop): slot i changed too
+		}
+		i++
+	}
+	return n
+}

@@ -1,0 +1,30 @@
+package pipeline
+
+import (
+	"unsafe"
+
+	"wire2kafka/dpdk"
+)
+
+// Kinds of mbuf travelling through the rings: one element type for every
+// ring, told apart by meta.kind.
+const (
+	kindPacket    uint8 = iota // a received packet
+	kindHistogram              // an encoded report.Histogram written by a flow worker
+)
+
+// meta is the per-packet metadata in the mbuf private area, written by the
+// stage that learns it: RX the receive time, ACL the rule id.
+type meta struct {
+	rxNs uint64 // receive time, ns since the Unix epoch
+	rule uint32 // matching rule id (config.RulePlan.ID); 0 = none
+	kind uint8  // kindPacket or kindHistogram
+	_    [3]byte
+}
+
+// metaSize is the private area the mempool must reserve per mbuf.
+const metaSize = int(unsafe.Sizeof(meta{}))
+
+// metaOf returns the metadata of m. m's pool must have a private area of at
+// least metaSize bytes (the pipeline creates its pools so).
+func metaOf(m *dpdk.Mbuf) *meta { return (*meta)(m.Priv()) }

@@ -1,0 +1,94 @@
+package pipeline
+
+import (
+	"time"
+
+	"wire2kafka/config"
+	"wire2kafka/kafkaout"
+)
+
+// sfKind is a service function as a small enum for the flow stage's switch.
+type sfKind uint8
+
+const (
+	sfPassthrough sfKind = iota
+	sfSampling
+	sfHistogram
+	sfDrop
+)
+
+// outKind is a rule's output mode as a small enum for the Kafka stage.
+type outKind uint8
+
+const (
+	outBatch  outKind = iota // ReportBatch per flow key
+	outSingle                // one Report per message (SCION-INT compatible)
+	outRaw                   // PacketBatch of the raw packets per rule
+)
+
+// ruleInfo is one rule as the workers need it: no strings to compare, no
+// maps, only what the per-packet path reads.
+type ruleInfo struct {
+	id           uint32
+	name         string
+	sf           sfKind
+	samplingRate uint64
+	resolution   uint64 // ns
+	buckets      uint64
+	interval     uint64 // ns
+	out          outKind
+	topic        string
+	flowWorker   int // within the pipeline
+	kafkaWorker  int // within the pipeline; -1 for drop rules
+	nameKey      []byte
+}
+
+// ruleSet is the immutable set of rules the workers read through an atomic
+// pointer; a reload builds a new one off the data path and swaps it in
+// (see reload.go). Index by rule id; rules[0] is "no rule".
+type ruleSet struct {
+	gen   uint64
+	rules []ruleInfo
+	acls  []*classifier // per pipeline
+}
+
+// newRuleSet builds the rules of plan; classifiers are added by the caller.
+func newRuleSet(plan *config.Plan, gen uint64) *ruleSet {
+	rs := &ruleSet{gen: gen, rules: make([]ruleInfo, len(plan.Rules)+1)}
+	for _, r := range plan.Rules {
+		ri := ruleInfo{
+			id: r.ID, name: r.Name, samplingRate: uint64(r.SamplingRate),
+			resolution: uint64(r.ResolutionNS), buckets: uint64(r.Buckets),
+			interval: uint64(time.Duration(r.ReportInterval).Nanoseconds()),
+			topic:    r.Topic, flowWorker: r.FlowWorker, kafkaWorker: r.KafkaWorker,
+			nameKey: []byte(r.Name),
+		}
+		switch r.ServiceFunction {
+		case config.Sampling:
+			ri.sf = sfSampling
+		case config.Histogram:
+			ri.sf = sfHistogram
+		case config.Drop:
+			ri.sf = sfDrop
+		}
+		switch r.Output {
+		case config.OutputSingle:
+			ri.out = outSingle
+		case config.OutputRaw:
+			ri.out = outRaw
+		}
+		rs.rules[r.ID] = ri
+	}
+	return rs
+}
+
+// payload returns the message type of a rule's output.
+func (ri *ruleInfo) payload() kafkaout.PayloadType {
+	switch ri.out {
+	case outSingle:
+		return kafkaout.PayloadReport
+	case outRaw:
+		return kafkaout.PayloadPacketBatch
+	}
+	return kafkaout.PayloadReportBatch
+}
