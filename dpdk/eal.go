@@ -30,6 +30,7 @@ import "C"
 import (
 	"fmt"
 	"runtime"
+	"slices"
 	"sync/atomic"
 	"unsafe"
 )
@@ -50,6 +51,12 @@ var ealState atomic.Int32
 // origCPUs is the CPU affinity of the thread that called Init, read just
 // before rte_eal_init pinned it. Written once by Init, read-only after.
 var origCPUs []int
+
+// initArgs are the arguments Init was called with. Written once by Init.
+var initArgs []string
+
+// InitArgs returns the EAL arguments Init was called with (nil before).
+func InitArgs() []string { return slices.Clone(initArgs) }
 
 // LcoreAny is the lcore id of a thread that is not an EAL lcore
 // (LCORE_ID_ANY).
@@ -78,6 +85,7 @@ func Init(args []string) error {
 		return ErrAlreadyInitialized
 	}
 	runtime.LockOSThread() // never unlocked: this thread becomes the main lcore
+	initArgs = slices.Clone(args)
 	cpus, err := threadAffinity()
 	if err == nil {
 		origCPUs = cpus

@@ -42,7 +42,9 @@ type Config struct {
 	Lcores int
 	// MemMB is the EAL memory in megabytes (zero means 256).
 	MemMB int
-	// NoHuge forces --no-huge even when hugepages are free.
+	// NoHuge forces --no-huge even when hugepages are free. The
+	// environment variable W2K_EAL_NOHUGE=1 forces it too (to benchmark
+	// both modes).
 	NoHuge bool
 	// Args are extra EAL arguments.
 	Args []string
@@ -74,7 +76,7 @@ func Args(cfg Config) (args []string, desc string) {
 		lc = append(lc, fmt.Sprintf("%d@%d", i, cpus[i%len(cpus)]))
 	}
 	var mem []string
-	if cfg.NoHuge {
+	if cfg.NoHuge || os.Getenv("W2K_EAL_NOHUGE") == "1" {
 		mem = []string{"--no-huge", "-m", strconv.Itoa(cfg.MemMB)}
 		desc = fmt.Sprintf("no hugepages (forced): --no-huge -m %d", cfg.MemMB)
 	} else {
