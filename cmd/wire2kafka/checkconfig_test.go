@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -69,8 +70,21 @@ func TestCheckConfigErrors(t *testing.T) {
 		t.Fatal("bad config accepted")
 	}
 	msg := err.Error()
-	for _, want := range []string{"3 problem(s) in " + bad, bad + ":20: burst: must be between 32 and 256, got 300",
-		bad + ":21: brust: unknown key", "rules[2].sampling_rate: must be >= 1 for service_function sampling, got 0"} {
+	lineOf := func(prefix string) int { // 1-based line of the first line starting with prefix
+		for i, l := range strings.Split(y, "\n") {
+			if strings.HasPrefix(strings.TrimSpace(l), prefix) {
+				return i + 1
+			}
+		}
+		t.Fatalf("no line %q", prefix)
+		return 0
+	}
+	for _, want := range []string{
+		"3 problem(s) in " + bad,
+		fmt.Sprintf("%s:%d: burst: must be between 32 and 256, got 300", bad, lineOf("burst:")),
+		fmt.Sprintf("%s:%d: brust: unknown key", bad, lineOf("brust:")),
+		fmt.Sprintf("%s:%d: rules[2].sampling_rate: must be >= 1 for service_function sampling, got 0", bad, lineOf("sampling_rate: 0")),
+	} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("error lacks %q:\n%s", want, msg)
 		}
