@@ -13,6 +13,7 @@ type Change struct {
 	Old, New string // the values as text; "(n entries)" for lists of different length
 }
 
+// String formats the change as "field: old -> new".
 func (c Change) String() string { return fmt.Sprintf("%s: %s -> %s", c.Field, c.Old, c.New) }
 
 // ReloadError is returned by CheckReload when the new config changes
