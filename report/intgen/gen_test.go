@@ -139,6 +139,17 @@ func TestTestdataCaptures(t *testing.T) {
 			t.Fatal(err)
 		}
 		reports, malformed := checkCapture(t, capture, truth, report.Config{})
+		tr, err := ReadTruth(bytes.NewReader(truth))
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, rs := range tr.ReportsByKey() {
+			n += len(rs)
+		}
+		if n != reports || len(tr.ReportsByKey()) != tr.Header.Flows {
+			t.Errorf("%s: ReportsByKey has %d reports under %d keys, want %d under %d", f, n, len(tr.ReportsByKey()), reports, tr.Header.Flows)
+		}
 		t.Logf("%s: %d reports, %d malformed", filepath.Base(f), reports, malformed)
 	}
 }

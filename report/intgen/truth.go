@@ -135,3 +135,15 @@ func ReadTruth(r io.Reader) (*Truth, error) {
 	}
 	return t, nil
 }
+
+// ReportsByKey groups the expected reports by Kafka key (string of the
+// FlowKey bytes), each list in the order a consumer of that key must see
+// them. End-to-end tests compare it with what they read from Kafka, after
+// clearing receive_time_ns (the pipeline stamps its own).
+func (t *Truth) ReportsByKey() map[string][]*reportpb.Report {
+	m := make(map[string][]*reportpb.Report)
+	for _, r := range t.Reports {
+		m[string(r.KeyBytes)] = append(m[string(r.KeyBytes)], r.Report)
+	}
+	return m
+}
