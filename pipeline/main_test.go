@@ -45,6 +45,7 @@ var captureSpecs = []struct {
 	{"histogram", intgen.Options{Format: intgen.FormatTR, Flows: 3, Packets: 2000, Seed: 5, Exponential: true, Micro: true}, 0},
 	{"raw", intgen.Options{Format: intgen.FormatTR, Flows: 3, Packets: 700, Seed: 6}, 0},
 	{"ringfull", intgen.Options{Format: intgen.FormatTR, Flows: 16, Packets: 20000, Seed: 7}, 0},
+	{"sinkdrop", intgen.Options{Format: intgen.FormatTR, Flows: 16, Packets: 5000, Seed: 8}, 0},
 }
 
 func TestMain(m *testing.M) {
