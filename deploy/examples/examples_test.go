@@ -1,0 +1,142 @@
+// Package examples holds client examples in other languages and the tests
+// that run them against a real broker: consumer.py (confluent-kafka and
+// protobuf from PyPI, Python classes generated from report/report.proto).
+package examples
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"wire2kafka/kafkaout"
+	"wire2kafka/kafkaout/kafkatest"
+	"wire2kafka/report"
+)
+
+func TestMain(m *testing.M) { os.Exit(kafkatest.Run(m)) }
+
+// venv returns the python of a virtual environment with requirements.txt
+// installed; it is kept in the cache (WIRE2KAFKA_CACHE or
+// ~/.cache/wire2kafka) under the hash of requirements.txt.
+func venv(t *testing.T) string {
+	t.Helper()
+	if err := exec.Command("python3", "-m", "venv", "--help").Run(); err != nil {
+		t.Skipf("python3 -m venv is not available: %v", err)
+	}
+	req, err := os.ReadFile("requirements.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cache := os.Getenv("WIRE2KAFKA_CACHE")
+	if cache == "" {
+		home, _ := os.UserHomeDir()
+		cache = filepath.Join(home, ".cache", "wire2kafka")
+	}
+	sum := sha256.Sum256(req)
+	dir := filepath.Join(cache, "pyvenv-"+hex.EncodeToString(sum[:6]))
+	py := filepath.Join(dir, "bin", "python")
+	if _, err := os.Stat(filepath.Join(dir, ".complete")); err == nil {
+		return py
+	}
+	os.RemoveAll(dir)
+	if out, err := exec.Command("python3", "-m", "venv", dir).CombinedOutput(); err != nil {
+		t.Fatalf("python3 -m venv: %v\n%s", err, out)
+	}
+	if out, err := exec.Command(py, "-m", "pip", "install", "-q", "-r", "requirements.txt").CombinedOutput(); err != nil {
+		t.Fatalf("pip install -r requirements.txt: %v\n%s", err, out)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ".complete"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return py
+}
+
+// TestPythonConsumer writes report batches and single reports through the
+// Producer and checks that consumer.py decodes every report with Python
+// classes generated from report/report.proto at test time.
+func TestPythonConsumer(t *testing.T) {
+	py := venv(t)
+	gen := t.TempDir()
+	root, err := kafkatest.RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command("protoc", "-I", filepath.Join(root, "report"), "--python_out="+gen,
+		filepath.Join(root, "report", "report.proto")).CombinedOutput(); err != nil {
+		t.Fatalf("protoc --python_out: %v\n%s", err, out)
+	}
+	bootstrap := kafkatest.Bootstrap(t)
+	topic := kafkatest.NewTopic(t, 2)
+	p, err := kafkaout.NewProducer(kafkaout.ProducerConfig{Librdkafka: map[string]string{"bootstrap.servers": bootstrap}, Topics: []string{topic}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const flows, batches, per = 3, 4, 5
+	var bb report.BatchBuilder
+	var r report.Report
+	reports := 0
+	for s := uint64(1); s <= batches; s++ {
+		for f := range flows {
+			k := report.FlowKey{SrcAS: 0xff00_0000_0001, DstAS: 0xff00_0000_0100, FlowID: uint32(f), SrcPort: 40000, DstPort: uint16(1000 + f), Protocol: report.ProtoUDP}
+			k.SrcIP.SetIPv4([]byte{10, 1, 0, byte(f)})
+			k.DstIP.SetIPv4([]byte{10, 2, 0, byte(f)})
+			m := p.Acquire()
+			m.Key = report.AppendFlowKey(m.Key, &k)
+			m.Topic, m.Sequence = topic, s
+			n := per
+			if f == 0 { // flow 0 in single mode: one Report per message
+				n = 1
+			}
+			bb.Reset()
+			for i := range n {
+				r.Reset()
+				r.Key, r.PacketType, r.ReceiveTime = k, report.PacketIPv4, uint64(time.Now().UnixNano())
+				h := r.NewHop()
+				h.ASN, h.NodeID = 0xff00_0000_0001, uint32(0xabc000+int(s)*16+i)
+				h.Add(2, []byte{0, 0, 1, byte(i)})
+				if n == 1 {
+					r.Sequence = s
+					m.Value = report.AppendReport(m.Value, &r)
+				} else {
+					bb.Add(&r)
+				}
+			}
+			if n == 1 {
+				m.Type, m.Count = kafkaout.PayloadReport, 1
+			} else {
+				m.Value = append(m.Value, bb.Finish(&report.BatchTrailer{Sequence: s, ProducerID: "example", ReportOffset: (s - 1) * per})...)
+				m.Type, m.Count = kafkaout.PayloadReportBatch, uint32(n)
+			}
+			reports += n
+			p.Submit(m)
+		}
+	}
+	if err := p.Close(20 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(py, "consumer.py", "--gen", gen, "-b", bootstrap, "-t", topic, "-e")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("consumer.py: %v\n%s", err, out)
+	}
+	text := string(out)
+	want := fmt.Sprintf("total: %d messages, %d reports", flows*batches, reports)
+	if !strings.Contains(text, want) {
+		t.Fatalf("consumer.py output lacks %q:\n%s", want, text)
+	}
+	if n := len(regexp.MustCompile(`(?m)^  report rx_ns=\d+ seq=\d+ packet=0B hops=1: ff0000000001/0xabc`).FindAllString(text, -1)); n != reports {
+		t.Fatalf("%d decoded report lines, want %d:\n%s", n, reports, text)
+	}
+	if !strings.Contains(text, "report-batch count=5") || !strings.Contains(text, " report count=1 seq=") ||
+		!strings.Contains(text, "key 10.1.0.1:40000 > 10.2.0.1:1001 flow=1") {
+		t.Fatalf("consumer.py output:\n%s", text)
+	}
+	t.Logf("consumer.py output (head):\n%s", strings.Join(strings.SplitN(text, "\n", 12)[:11], "\n"))
+}

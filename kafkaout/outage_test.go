@@ -1,0 +1,314 @@
+package kafkaout
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
+
+	"wire2kafka/kafkaout/kafkatest"
+	"wire2kafka/report"
+)
+
+// outageBroker is a broker of its own for the outage test, started by
+// deploy/kafka/kafka.sh on a fixed port so that it can be killed and
+// started again with its data.
+type outageBroker struct {
+	dir, script string
+	port        int
+}
+
+func (b *outageBroker) start(t *testing.T, keep bool) string {
+	t.Helper()
+	cmd := exec.Command(b.script, "start", b.dir)
+	cmd.Env = append(os.Environ(), fmt.Sprintf("KAFKA_PORT=%d", b.port), "KAFKA_HEAP=384m")
+	if keep {
+		cmd.Env = append(cmd.Env, "KAFKA_KEEP_DATA=1")
+	}
+	out, err := cmd.Output()
+	if err != nil {
+		log, _ := os.ReadFile(filepath.Join(b.dir, "kafka.log"))
+		t.Fatalf("start broker: %v\n%s", err, tail(string(log), 30))
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// kill stops the broker with SIGTERM (as kafka.sh stop and systemd do),
+// keeps its data, and waits until the process is gone.
+func (b *outageBroker) kill(t *testing.T) {
+	t.Helper()
+	pid, err := os.ReadFile(filepath.Join(b.dir, "kafka.pid"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, _ := strconv.Atoi(strings.TrimSpace(string(pid)))
+	if err := syscall.Kill(n, syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	for syscall.Kill(n, 0) == nil {
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func tail(s string, n int) string {
+	l := strings.Split(s, "\n")
+	if len(l) > n {
+		l = l[len(l)-n:]
+	}
+	return strings.Join(l, "\n")
+}
+
+func freePorts(t *testing.T) int {
+	for range 20 {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := l.Addr().(*net.TCPAddr).Port
+		l2, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p+1))
+		l.Close()
+		if err == nil {
+			l2.Close()
+			return p
+		}
+	}
+	t.Fatal("no free port pair")
+	return 0
+}
+
+func rssKiB() int {
+	b, _ := os.ReadFile("/proc/self/status")
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			n, _ := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")))
+			return n
+		}
+	}
+	return 0
+}
+
+// outageLoad submits messages at a steady rate through an Admission and
+// counts what it submitted and dropped, per key.
+type outageLoad struct {
+	p      *Producer
+	adm    Admission
+	topic  string
+	seq    []uint64 // per flow: last sequence submitted
+	sent   atomic.Uint64
+	sentR  atomic.Uint64
+	stop   atomic.Bool
+	doneCh chan struct{}
+}
+
+func (l *outageLoad) run(flows int, rate int, reports int) {
+	defer close(l.doneCh)
+	var bb report.BatchBuilder
+	var r report.Report
+	tick := time.NewTicker(time.Second / time.Duration(rate))
+	defer tick.Stop()
+	for i := 0; !l.stop.Load(); i++ {
+		<-tick.C
+		f := i % flows
+		l.seq[f]++ // a dropped message leaves a gap, as a Kafka worker's would
+		m := l.adm.Acquire(l.p)
+		if m == nil {
+			l.adm.Dropped(reports)
+			continue
+		}
+		fillBatch(m, l.topic, f, l.seq[f], l.seq[f]*uint64(reports), reports, &bb, &r)
+		l.sent.Add(1)
+		l.sentR.Add(uint64(reports))
+		l.p.Submit(m)
+	}
+}
+
+// TestProducerBrokerOutage stops the broker (SIGTERM) in the middle of a
+// steady load, leaves it down for 20 s, and starts it again with its data. Producer "big" has room
+// for the whole outage: nothing may be lost or duplicated. Producer "small"
+// has a small pool and librdkafka queue and policy drop: in = delivered +
+// counted drops, exactly, and the consumer sees exactly the delivered
+// messages, with sequence gaps where the drops were. RSS stays bounded.
+func TestProducerBrokerOutage(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: the outage test takes about two minutes")
+	}
+	script, err := kafkatest.Script()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := &outageBroker{dir: t.TempDir(), script: script, port: freePorts(t)}
+	bootstrap := b.start(t, false)
+	defer exec.Command(script, "stop", b.dir).Run()
+	defer func() {
+		if t.Failed() {
+			log, _ := os.ReadFile(filepath.Join(b.dir, "kafka.log"))
+			os.WriteFile(filepath.Join(os.TempDir(), "wire2kafka-outage-kafka.log"), log, 0o644)
+			t.Logf("broker log kept in %s", filepath.Join(os.TempDir(), "wire2kafka-outage-kafka.log"))
+		}
+	}()
+
+	admin, err := kafka.NewAdminClient(&kafka.ConfigMap{"bootstrap.servers": bootstrap})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	res, err := admin.CreateTopics(ctx, []kafka.TopicSpecification{{Topic: "big", NumPartitions: 4, ReplicationFactor: 1},
+		{Topic: "small", NumPartitions: 2, ReplicationFactor: 1}})
+	cancel()
+	admin.Close()
+	if err != nil || res[0].Error.Code() != kafka.ErrNoError || res[1].Error.Code() != kafka.ErrNoError {
+		t.Fatalf("create topics: %v %v", err, res)
+	}
+
+	const flows, rate, reports = 16, 400, 20
+	fast := map[string]string{"bootstrap.servers": bootstrap, "reconnect.backoff.max.ms": "500", "statistics.interval.ms": "1000"}
+	big, err := NewProducer(ProducerConfig{Librdkafka: fast, Connections: 2, PoolMessages: 1000, Topics: []string{"big"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	smallCfg := map[string]string{"queue.buffering.max.messages": "200"}
+	for k, v := range fast {
+		smallCfg[k] = v
+	}
+	small, err := NewProducer(ProducerConfig{Librdkafka: smallCfg, PoolMessages: 50, Topics: []string{"small"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	loads := []*outageLoad{
+		{p: big, adm: Admission{Policy: PolicyBlock, Timeout: 200 * time.Millisecond}, topic: "big"},
+		{p: small, adm: Admission{Policy: PolicyDrop}, topic: "small"},
+	}
+	for _, l := range loads {
+		l.seq, l.doneCh = make([]uint64, flows), make(chan struct{})
+		go l.run(flows, rate, reports)
+	}
+	var maxRSS atomic.Int64
+	rss0 := rssKiB()
+	var wg sync.WaitGroup
+	stopRSS := make(chan struct{})
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			if r := int64(rssKiB()); r > maxRSS.Load() {
+				maxRSS.Store(r)
+			}
+			select {
+			case <-stopRSS:
+				return
+			case <-time.After(200 * time.Millisecond):
+			}
+		}
+	}()
+
+	time.Sleep(4 * time.Second)
+	t.Logf("before outage: big %+v", big.Total().Delivered)
+	b.kill(t)
+	t.Log("broker stopped")
+	time.Sleep(20 * time.Second)
+	during := big.Total()
+	t.Logf("after 20 s outage: big submitted %d delivered %d in flight %d queued %d; small dropped %d",
+		during.Submitted, during.Delivered, during.InFlight, during.Queued, loads[1].adm.Counters().Drops)
+	restart := time.Now()
+	b.start(t, true)
+	t.Logf("broker back after %v", time.Since(restart).Round(time.Second))
+	time.Sleep(4 * time.Second)
+	for _, l := range loads {
+		l.stop.Store(true)
+		<-l.doneCh
+	}
+	if err := big.Close(60 * time.Second); err != nil {
+		t.Error(err)
+	}
+	if err := small.Close(60 * time.Second); err != nil {
+		t.Error(err)
+	}
+	close(stopRSS)
+	wg.Wait()
+
+	for i, p := range []*Producer{big, small} {
+		l := loads[i]
+		tot := p.Total()
+		ac := l.adm.Counters()
+		t.Logf("%s: test submitted %d (%d reports), producer %+v; admission %+v", l.topic, l.sent.Load(), l.sentR.Load(),
+			[]uint64{tot.Submitted, tot.Delivered, tot.Failed, tot.Dropped, tot.QueueFullRetries}, ac)
+		if tot.Submitted != l.sent.Load() || tot.Delivered+tot.Failed+tot.Dropped != tot.Submitted ||
+			tot.DeliveredReports+tot.FailedReports+tot.DroppedReports != tot.SubmittedReports {
+			t.Errorf("%s: accounting does not balance: %+v", l.topic, tot)
+		}
+		var attempted uint64
+		for _, s := range l.seq {
+			attempted += s
+		}
+		if attempted != tot.Submitted+ac.Drops {
+			t.Errorf("%s: %d messages attempted, %d submitted + %d dropped", l.topic, attempted, tot.Submitted, ac.Drops)
+		}
+		if tot.Failed != 0 {
+			t.Errorf("%s: %d failed: %v", l.topic, tot.Failed, tot.FailedBy)
+		}
+		if i == 0 && (ac.Drops != 0 || tot.Delivered != tot.Submitted) {
+			t.Errorf("big queue lost messages: drops %d, delivered %d of %d", ac.Drops, tot.Delivered, tot.Submitted)
+		}
+		if i == 1 && ac.Drops == 0 {
+			t.Errorf("small queue never dropped: the outage did not fill it")
+		}
+		msgs := readAll(t, bootstrap, l.topic, int(tot.Delivered), 60*time.Second)
+		if uint64(len(msgs)) != tot.Delivered {
+			t.Errorf("%s: consumed %d messages, delivered %d", l.topic, len(msgs), tot.Delivered)
+		}
+		seen := map[string]map[uint64]bool{}
+		var gaps uint64
+		last := map[string]uint64{}
+		for _, m := range msgs {
+			k := string(m.Key)
+			s, _ := strconv.ParseUint(header(m, HeaderSeq), 10, 64)
+			if seen[k] == nil {
+				seen[k] = map[uint64]bool{}
+			}
+			if seen[k][s] {
+				t.Errorf("%s: key %x sequence %d twice", l.topic, m.Key, s)
+			}
+			seen[k][s] = true
+			if s <= last[k] {
+				t.Errorf("%s: key %x sequence %d after %d", l.topic, m.Key, s, last[k])
+			}
+			gaps += s - last[k] - 1
+			last[k] = s
+		}
+		var tailDrops uint64
+		for f, s := range l.seq {
+			k := testFlow(f)
+			tailDrops += s - last[string(report.AppendFlowKey(nil, &k))]
+		}
+		if gaps+tailDrops != ac.Drops {
+			t.Errorf("%s: sequence gaps %d + %d at the end, want the %d counted drops", l.topic, gaps, tailDrops, ac.Drops)
+			if i == 0 {
+				for f, s := range l.seq {
+					k := testFlow(f)
+					ks := string(report.AppendFlowKey(nil, &k))
+					for q := uint64(1); q <= s; q++ {
+						if !seen[ks][q] {
+							t.Logf("%s: flow %d sequence %d missing", l.topic, f, q)
+						}
+					}
+				}
+			}
+		}
+	}
+	grow := (maxRSS.Load() - int64(rss0)) / 1024
+	t.Logf("RSS: %d MiB at start, %d MiB at most (+%d MiB)", rss0/1024, maxRSS.Load()/1024, grow)
+	if grow > 400 {
+		t.Errorf("RSS grew by %d MiB during the outage", grow)
+	}
+}
