@@ -49,6 +49,7 @@ func TestBadEALArgs(t *testing.T) {
 			cmd := exec.Command(os.Args[0], "-test.run=^$")
 			cmd.Env = append(os.Environ(), childEnv+"="+strings.Join(c.args, "\x1f"))
 			out, err := cmd.CombinedOutput()
+			os.Remove("/var/run/dpdk/" + pfx) // the failed EAL's empty runtime dir
 			if err != nil {
 				t.Fatalf("child: %v\n%s", err, out)
 			}

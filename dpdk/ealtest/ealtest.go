@@ -91,7 +91,7 @@ func Args(cfg Config) (args []string, desc string) {
 		"--main-lcore", "0",
 		"--no-pci",
 		"--no-telemetry",
-		"--file-prefix", fmt.Sprintf("w2k_test_%d", os.Getpid()),
+		"--file-prefix", filePrefix(),
 		"--log-level", cfg.LogLevel,
 	}
 	args = append(args, mem...)
@@ -101,6 +101,9 @@ func Args(cfg Config) (args []string, desc string) {
 	args = append(args, cfg.Args...)
 	return args, desc
 }
+
+// filePrefix is this process's EAL --file-prefix.
+func filePrefix() string { return fmt.Sprintf("w2k_test_%d", os.Getpid()) }
 
 // Init initialises EAL for cfg (see Args) and sets GOMAXPROCS to at least
 // the number of worker lcores plus two, so that Go functions launched on
@@ -144,5 +147,8 @@ func Run(m *testing.M, cfg Config) int {
 	if err := dpdk.Cleanup(); err != nil {
 		fmt.Fprintln(os.Stderr, "ealtest:", err)
 	}
+	// EAL leaves its (empty, with --in-memory or --no-shconf) runtime
+	// directory behind.
+	os.Remove("/var/run/dpdk/" + filePrefix())
 	return code
 }
