@@ -97,10 +97,11 @@ func New(plan *config.Plan, opts Options) (p *Pipeline, err error) {
 	if opts.Name == "" {
 		opts.Name = "w2k"
 	}
-	p = &Pipeline{plan: plan, log: opts.Log, name: opts.Name}
+	built := &Pipeline{plan: plan, log: opts.Log, name: opts.Name}
+	p = built
 	defer func() {
 		if err != nil {
-			p.release()
+			built.release()
 			p = nil
 		}
 	}()
