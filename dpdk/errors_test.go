@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -127,4 +128,25 @@ func TestLaunchErrors(t *testing.T) {
 	if err := dpdk.Wait(1); err != nil || !ran {
 		t.Fatalf("relaunch: err %v, ran on lcore 1: %v", err, ran)
 	}
+}
+
+func TestLaunchGOMAXPROCSRule(t *testing.T) {
+	old := runtime.GOMAXPROCS(2)
+	defer runtime.GOMAXPROCS(old)
+	release := make(chan struct{})
+	if err := dpdk.Launch(1, func() { <-release }); err != nil {
+		t.Fatal(err)
+	}
+	err := dpdk.Launch(2, func() {})
+	close(release)
+	if werr := dpdk.Wait(1); werr != nil {
+		t.Fatal(werr)
+	}
+	if !errors.Is(err, dpdk.ErrLcore) || !strings.Contains(err.Error(), "GOMAXPROCS") {
+		t.Fatalf("second polling lcore with GOMAXPROCS=2: %v, want the GOMAXPROCS rule", err)
+	}
+	if dpdk.Running(2) {
+		t.Fatal("lcore 2 marked running after a refused launch")
+	}
+	t.Log(err)
 }

@@ -253,3 +253,31 @@ func TestRingPort(t *testing.T) {
 		t.Fatalf("%d mbufs in use", pool.InUse())
 	}
 }
+
+func TestNullRSSQueues(t *testing.T) {
+	p := port(t, "net_null1")
+	info, err := p.Info()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := newPool(t, 1023, 16)
+	st, err := p.Configure(dpdk.PortConfig{Pool: pool, RxQueues: 2, TxQueues: 2, RSS: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if (info.FlowTypeRSSOffloads != 0) != (st.RSSHashTypes != 0) {
+		t.Fatalf("RSS offered %#x, enabled %#x", info.FlowTypeRSSOffloads, st.RSSHashTypes)
+	}
+	if err := p.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer p.Stop()
+	a := newArray(t, 32)
+	for q := uint16(0); q < 2; q++ {
+		if n := p.RxBurst(q, a, 32); n != 32 {
+			t.Fatalf("queue %d: %d packets", q, n)
+		}
+		dpdk.FreeBulk(a, 0, 32)
+	}
+	t.Logf("net_null: RSS offloads %#x, enabled %#x, %+v", info.FlowTypeRSSOffloads, st.RSSHashTypes, st)
+}
