@@ -2,6 +2,7 @@ package dpdk_test
 
 import (
 	"errors"
+	"fmt"
 	"runtime"
 	"slices"
 	"testing"
@@ -46,4 +47,34 @@ func TestEALBasics(t *testing.T) {
 		t.Fatalf("GOMAXPROCS %d", runtime.GOMAXPROCS(0))
 	}
 	t.Logf("TSC %d Hz, init CPUs %v, housekeeping CPUs %v", hz, dpdk.InitCPUs(), dpdk.HousekeepingCPUs())
+}
+
+func TestRegisterThread(t *testing.T) {
+	done := make(chan error)
+	go func() {
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		if l := dpdk.CurrentLcore(); l != dpdk.LcoreAny {
+			done <- fmt.Errorf("unregistered thread has lcore %d", l)
+			return
+		}
+		if err := dpdk.RegisterThread(); err != nil {
+			done <- err
+			return
+		}
+		l := dpdk.CurrentLcore()
+		dpdk.UnregisterThread()
+		if l == dpdk.LcoreAny || slices.Contains(dpdk.Lcores(), l) {
+			done <- fmt.Errorf("registered thread got lcore %d (EAL lcores %v)", l, dpdk.Lcores())
+			return
+		}
+		if dpdk.CurrentLcore() != dpdk.LcoreAny {
+			done <- fmt.Errorf("lcore %d after unregister", dpdk.CurrentLcore())
+			return
+		}
+		done <- nil
+	}()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
 }
