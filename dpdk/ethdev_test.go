@@ -2,6 +2,8 @@ package dpdk_test
 
 import (
 	"bytes"
+	"fmt"
+	"sync/atomic"
 	"strings"
 	"testing"
 	"time"
@@ -174,6 +176,8 @@ func TestNullBursts(t *testing.T) {
 	}
 }
 
+var ringPortSeq atomic.Int32
+
 func TestRingPort(t *testing.T) {
 	rx, err := dpdk.NewRing("", 256, dpdk.SocketAny, dpdk.RingSingleProducer|dpdk.RingSingleConsumer)
 	if err != nil {
@@ -185,11 +189,12 @@ func TestRingPort(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer tx.Close()
-	p, err := dpdk.NewRingPort("w2k_ringport0", []*dpdk.Ring{rx}, []*dpdk.Ring{tx})
+	name := fmt.Sprintf("w2k_ringport%d", ringPortSeq.Add(1)) // unique with -count
+	p, err := dpdk.NewRingPort(name, []*dpdk.Ring{rx}, []*dpdk.Ring{tx})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if q, err := dpdk.PortByName("net_ring_w2k_ringport0"); err != nil || q != p {
+	if q, err := dpdk.PortByName("net_ring_" + name); err != nil || q != p {
 		t.Fatalf("PortByName of the ring port: %v %v", q, err)
 	}
 	pool := newPool(t, 511, 16)

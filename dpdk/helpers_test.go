@@ -130,6 +130,10 @@ func startPort(t testing.TB, p dpdk.Port, cfg dpdk.PortConfig) dpdk.PortSetup {
 	if err := p.Start(); err != nil {
 		t.Fatal(err)
 	}
+	// Stats survive a stop/start: start every test (and -count run) at zero.
+	if err := p.ResetStats(); err != nil {
+		t.Fatal(err)
+	}
 	t.Cleanup(func() {
 		if err := p.Stop(); err != nil {
 			t.Error(err)
