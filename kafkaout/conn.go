@@ -1,6 +1,7 @@
 package kafkaout
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"strconv"
@@ -306,4 +307,21 @@ func (c *conn) countLost(code kafka.ErrorCode, msgs, reports uint64) {
 	c.countFailed(code, msgs, reports)
 	c.closeLost += msgs
 	c.closeLostReports += reports
+}
+
+// forwardLogs writes librdkafka's log lines to slog (syslog levels 0-3
+// error, 4 warning, 5-6 info, 7 debug) until the producer is closed.
+func (c *conn) forwardLogs() {
+	for l := range c.p.Logs() {
+		level := slog.LevelDebug
+		switch {
+		case l.Level <= 3:
+			level = slog.LevelError
+		case l.Level == 4:
+			level = slog.LevelWarn
+		case l.Level <= 6:
+			level = slog.LevelInfo
+		}
+		c.log.Log(context.Background(), level, l.Message, "librdkafka", l.Tag, "client", l.Name)
+	}
 }

@@ -63,7 +63,8 @@ func NewProducer(cfg ProducerConfig) (*Producer, error) {
 		}
 		cm["go.delivery.report.fields"] = "none" // the opaque carries what we need
 		cm["go.events.channel.size"] = 100000
-		cm["go.produce.channel.size"] = 1 // unused: we call Produce
+		cm["go.produce.channel.size"] = 1   // unused: we call Produce
+		cm["go.logs.channel.enable"] = true // librdkafka logs go to slog (forwardLogs)
 		var kp *kafka.Producer
 		err := onCPUs(cfg.CPUs, func() error {
 			var err error
@@ -74,7 +75,9 @@ func NewProducer(cfg ProducerConfig) (*Producer, error) {
 			p.closeProducers()
 			return nil, fmt.Errorf("kafkaout: connection %d: %w", i, err)
 		}
-		p.conns = append(p.conns, newConn(i, kp, p))
+		c := newConn(i, kp, p)
+		go c.forwardLogs()
+		p.conns = append(p.conns, c)
 	}
 	p.topics, err = newTopics(&p.cfg, p.conns[0].p)
 	if err != nil {

@@ -1,0 +1,156 @@
+package kafkaout
+
+import (
+	"context"
+	"fmt"
+	"os/exec"
+	"regexp"
+	"strconv"
+	"testing"
+	"time"
+
+	"wire2kafka/kafkaout/kafkatest"
+	"wire2kafka/report"
+)
+
+// benchRun sends reports reports of flows flows through a fresh Producer,
+// perMsg reports per message (1: single mode, a Report per message), and
+// returns the time until the last delivery report, the messages and the
+// value bytes. Messages are built the way a Kafka worker builds them.
+func benchRun(b *testing.B, topic string, reports, perMsg, flows int) (time.Duration, int, int) {
+	p, err := NewProducer(ProducerConfig{Librdkafka: map[string]string{"bootstrap.servers": kafkatest.Bootstrap(b)},
+		Connections: 2, PoolMessages: 4096, Topics: []string{topic}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	adm := Admission{Policy: PolicyBlock, Timeout: time.Minute}
+	var r report.Report
+	trunc := make([]byte, 64)
+	keys := make([]report.FlowKey, flows)
+	for i := range keys {
+		keys[i] = testFlow(i)
+	}
+	bbs := make([]report.BatchBuilder, flows)
+	seqs := make([]uint64, flows)
+	msgs, bytes := 0, 0
+	submit := func(f int, value []byte, n int) {
+		m := adm.Acquire(p)
+		if m == nil {
+			b.Fatal("pool stayed empty for a minute")
+		}
+		seqs[f]++
+		m.Topic, m.Count, m.Sequence, m.FirstRx = topic, uint32(n), seqs[f], int64(r.ReceiveTime)
+		m.Key = report.AppendFlowKey(m.Key, &keys[f])
+		m.Value = append(m.Value, value...)
+		m.Type = PayloadReportBatch
+		if perMsg == 1 {
+			m.Type = PayloadReport
+		}
+		msgs++
+		bytes += len(m.Value)
+		p.Submit(m)
+	}
+	var single []byte
+	start := time.Now()
+	for i := range reports {
+		f := i % flows
+		testReport(&r, keys[f], uint64(i))
+		r.Truncated = trunc
+		if perMsg == 1 {
+			r.Sequence = seqs[f] + 1
+			single = report.AppendReport(single[:0], &r)
+			submit(f, single, 1)
+			continue
+		}
+		bb := &bbs[f]
+		bb.Add(&r)
+		if bb.Count == perMsg {
+			submit(f, bb.Finish(&report.BatchTrailer{Sequence: seqs[f] + 1, ProducerID: "bench"}), bb.Count)
+			bb.Reset()
+		}
+	}
+	for f := range bbs {
+		if bbs[f].Count > 0 {
+			n := bbs[f].Count
+			submit(f, bbs[f].Finish(&report.BatchTrailer{Sequence: seqs[f] + 1, ProducerID: "bench"}), n)
+			bbs[f].Reset()
+		}
+	}
+	if err := p.Close(2 * time.Minute); err != nil {
+		b.Fatal(err)
+	}
+	el := time.Since(start)
+	if tot := p.Total(); tot.DeliveredReports != uint64(reports) || tot.Failed != 0 {
+		b.Fatalf("delivered %d reports of %d, failed %d %v", tot.DeliveredReports, reports, tot.Failed, tot.FailedBy)
+	}
+	return el, msgs, bytes
+}
+
+var perfLine = regexp.MustCompile(`(\d+) records sent, ([\d.]+) records/sec \(([\d.]+) MB/sec\)`)
+
+// producerPerformance runs Kafka's own ProducerPerformance tool with the
+// same producer settings and returns records/s and MB/s.
+func producerPerformance(b *testing.B, topic string, records, size int) (float64, float64, error) {
+	script, err := kafkatest.Script()
+	if err != nil {
+		return 0, 0, err
+	}
+	cp, err := exec.Command(script, "classpath").Output()
+	if err != nil {
+		return 0, 0, fmt.Errorf("kafka.sh classpath: %w", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "java", "-Xmx512m", "-cp", string(regexp.MustCompile(`\s+$`).ReplaceAll(cp, nil)),
+		"org.apache.kafka.tools.ProducerPerformance", "--topic", topic, "--num-records", strconv.Itoa(records),
+		"--record-size", strconv.Itoa(size), "--throughput", "-1", "--producer-props",
+		"bootstrap.servers="+kafkatest.Bootstrap(b), "acks=all", "enable.idempotence=true", "compression.type=lz4", "linger.ms=5").CombinedOutput()
+	if err != nil {
+		return 0, 0, fmt.Errorf("ProducerPerformance: %w\n%s", err, out)
+	}
+	m := perfLine.FindAllSubmatch(out, -1)
+	if len(m) == 0 {
+		return 0, 0, fmt.Errorf("ProducerPerformance: no summary in\n%s", out)
+	}
+	last := m[len(m)-1]
+	rps, _ := strconv.ParseFloat(string(last[2]), 64)
+	mbps, _ := strconv.ParseFloat(string(last[3]), 64)
+	return rps, mbps, nil
+}
+
+// BenchmarkProducer prints reports/s and MB/s acknowledged by the broker
+// in batch mode (256 reports per message) and single mode (one Report per
+// message), their ratio, and the ceiling Kafka's own ProducerPerformance
+// reaches at the same message sizes. It prints; it asserts no speed. Run:
+//
+//	go test -run '^$' -bench Producer -benchtime 1x ./kafkaout/
+func BenchmarkProducer(b *testing.B) {
+	const batchReports, singleReports, flows, perMsg = 1_000_000, 200_000, 64, 256
+	topicB := kafkatest.NewTopic(b, 6)
+	topicS := kafkatest.NewTopic(b, 6)
+	for b.Loop() {
+		elB, msgsB, bytesB := benchRun(b, topicB, batchReports, perMsg, flows)
+		elS, msgsS, bytesS := benchRun(b, topicS, singleReports, 1, flows)
+		rB, rS := float64(batchReports)/elB.Seconds(), float64(singleReports)/elS.Seconds()
+		mbB, mbS := float64(bytesB)/elB.Seconds()/1e6, float64(bytesS)/elS.Seconds()/1e6
+		fmt.Printf("BenchmarkProducer: batch  %d reports in %d messages (%d B avg): %.0f reports/s acked, %.0f msgs/s, %.1f MB/s (%v)\n",
+			batchReports, msgsB, bytesB/msgsB, rB, float64(msgsB)/elB.Seconds(), mbB, elB.Round(time.Millisecond))
+		fmt.Printf("BenchmarkProducer: single %d reports in %d messages (%d B avg): %.0f reports/s acked, %.1f MB/s (%v)\n",
+			singleReports, msgsS, bytesS/msgsS, rS, mbS, elS.Round(time.Millisecond))
+		fmt.Printf("BenchmarkProducer: batch/single = %.1fx reports/s\n", rB/rS)
+		b.ReportMetric(rB, "batch-reports/s")
+		b.ReportMetric(rS, "single-reports/s")
+		for _, c := range []struct {
+			name          string
+			records, size int
+		}{{"batch-size", msgsB, bytesB / msgsB}, {"single-size", singleReports, bytesS / msgsS}} {
+			topic := kafkatest.NewTopic(b, 6)
+			rps, mbps, err := producerPerformance(b, topic, c.records, c.size)
+			if err != nil {
+				fmt.Printf("BenchmarkProducer: ProducerPerformance %s: %v\n", c.name, err)
+				continue
+			}
+			fmt.Printf("BenchmarkProducer: Kafka ProducerPerformance %d records of %d B: %.0f records/s, %.1f MB/s\n", c.records, c.size, rps, mbps)
+		}
+	}
+}
