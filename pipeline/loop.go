@@ -17,6 +17,10 @@ type lcore struct {
 	id       uint
 	workers  []poller
 	counters []*Counters
+	// repeat is how many times in a pass a worker is polled while it keeps
+	// finding work: 1 for RX, more downstream, so a stage fed by several
+	// workers on the same lcore keeps up with them.
+	repeat []int
 	sleep    time.Duration // after an empty pass; 0 = busy poll
 	passes   atomic.Uint64 // completed passes: the grace-period clock of rule reloads
 	_        [48]byte
@@ -29,10 +33,13 @@ func (l *lcore) run(ctl *control) {
 	for ctl.phase.Load() != phaseStop {
 		work := 0
 		for i, w := range l.workers {
-			n := w.Poll()
 			c := l.counters[i]
-			c.Polls.Add(1)
-			if n > 0 {
+			for range l.repeat[i] {
+				n := w.Poll()
+				c.Polls.Add(1)
+				if n == 0 {
+					break
+				}
 				c.BusyPolls.Add(1)
 				work += n
 			}

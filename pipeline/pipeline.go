@@ -297,6 +297,11 @@ func (p *Pipeline) buildWorkers(opts Options, ts dpdk.RxTimestamp, hasTS bool) e
 		for _, ref := range lp.Workers {
 			l.workers = append(l.workers, pollers[ref])
 			l.counters = append(l.counters, counters[ref])
+			repeat := 1
+			if ref.Kind != config.KindRX {
+				repeat = len(p.plan.Pipelines[ref.Pipeline].RX) + 1
+			}
+			l.repeat = append(l.repeat, repeat)
 		}
 		p.lcores = append(p.lcores, l)
 	}

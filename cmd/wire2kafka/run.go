@@ -1,0 +1,215 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"runtime"
+	"syscall"
+	"time"
+
+	"wire2kafka/config"
+	"wire2kafka/dpdk"
+	"wire2kafka/kafkaout"
+	"wire2kafka/pipeline"
+)
+
+func init() {
+	// rte_eal_init must run on the main thread, from the main goroutine.
+	runtime.LockOSThread()
+	register(command{name: "run", summary: "run the pipeline of a config file until SIGTERM/SIGINT (SIGHUP reloads rules)", run: runRun})
+}
+
+// runOptions are the flags of `wire2kafka run`.
+type runOptions struct {
+	config    string
+	idleExit  time.Duration
+	duration  time.Duration
+	producer  string
+	tableOut  io.Writer
+	finalOnly bool
+}
+
+func runRun(args []string) error {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	var o runOptions
+	fs.StringVar(&o.config, "c", "", "config file (required)")
+	fs.DurationVar(&o.idleExit, "exit-when-idle", 0, "stop (and drain) once RX has received packets and then none for this long; 0: never")
+	fs.DurationVar(&o.duration, "duration", 0, "stop (and drain) after this long; 0: run until a signal")
+	host, _ := os.Hostname()
+	fs.StringVar(&o.producer, "producer-id", host, "producer id written into every batch")
+	fs.BoolVar(&o.finalOnly, "quiet", false, "print the statistics table only at exit")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return err
+	}
+	if o.config == "" {
+		fs.Usage()
+		return errors.New("-c FILE is required")
+	}
+	o.tableOut = os.Stdout
+	return run(o)
+}
+
+// run is the daemon: EAL, sink, pipeline, signals, drain.
+func run(o runOptions) error {
+	log := slog.Default()
+	cfg, err := config.Load(o.config)
+	if err != nil {
+		return err
+	}
+	plan, err := cfg.Resolve()
+	if err != nil {
+		return err
+	}
+	ealArgs := plan.EALArgs(config.HugepagesFreeMB())
+	log.Info("starting EAL", "args", ealArgs)
+	if err := dpdk.Init(ealArgs); err != nil {
+		return fmt.Errorf("eal: %w", err)
+	}
+	defer dpdk.Cleanup()
+	// Go 1.25+ would shrink GOMAXPROCS to the pinned main thread's CPU set:
+	// every polling lcore holds a P, and the runtime, the metrics server
+	// and the connection workers need more.
+	runtime.GOMAXPROCS(len(plan.WorkerLcores()) + 2)
+	if err := dpdk.SetThreadAffinity(dpdk.HousekeepingCPUs()); err != nil {
+		log.Warn("main thread affinity", "err", err)
+	}
+
+	sink, closeSink, err := newSink(cfg, plan)
+	if err != nil {
+		return err
+	}
+	p, err := pipeline.New(plan, pipeline.Options{Sink: sink, ProducerID: o.producer, Log: log})
+	if err != nil {
+		closeSink()
+		return err
+	}
+	if err := p.Start(); err != nil {
+		p.Close()
+		closeSink()
+		return err
+	}
+	stopErr := serve(o, cfg, p, log)
+	drainErr := p.Stop(time.Duration(cfg.Kafka.FlushTimeout) + 10*time.Second)
+	final := p.Stats()
+	sinkErr := closeSink()
+	fmt.Fprintf(o.tableOut, "\nwire2kafka final counters:\n")
+	pipeline.WriteTable(o.tableOut, pipeline.Rows(final, nil, 0))
+	printSinkLine(o.tableOut, sink)
+	p.Close()
+	return errors.Join(stopErr, drainErr, sinkErr)
+}
+
+// newSink builds the configured sink and the function that flushes and
+// closes it.
+func newSink(cfg *config.Config, plan *config.Plan) (kafkaout.Sink, func() error, error) {
+	if cfg.Kafka.Sink == config.SinkDiscard {
+		d := kafkaout.NewDiscard(cfg.Kafka.Queue.Messages)
+		return d, func() error { return nil }, nil
+	}
+	var prod *kafkaout.Producer
+	var err error
+	// librdkafka's threads inherit the creating thread's affinity: the
+	// producer pins its creating thread to the housekeeping CPUs.
+	prod, err = kafkaout.NewProducer(kafkaout.ProducerConfig{
+		Librdkafka: cfg.Kafka.Producer, Connections: cfg.Kafka.Connections, PoolMessages: cfg.Kafka.Queue.Messages,
+		CPUs: dpdk.HousekeepingCPUs(), Topics: plan.Topics(), CreateTopics: cfg.Kafka.CreateTopics.Enabled,
+		Partitions: cfg.Kafka.CreateTopics.Partitions, ReplicationFactor: cfg.Kafka.CreateTopics.ReplicationFactor,
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("kafka: %w", err)
+	}
+	return prod, func() error { return prod.Close(time.Duration(cfg.Kafka.FlushTimeout)) }, nil
+}
+
+// printSinkLine prints the sink's own accounting under the table.
+func printSinkLine(w io.Writer, sink kafkaout.Sink) {
+	switch s := sink.(type) {
+	case *kafkaout.Producer:
+		c := s.Total()
+		fmt.Fprintf(w, "[kafka-conn] submitted %d messages (%d reports): delivered %d (%d reports, %d bytes), failed %d (%d reports) %v, dropped %d\n",
+			c.Submitted, c.SubmittedReports, c.Delivered, c.DeliveredReports, c.DeliveredBytes, c.Failed, c.FailedReports, c.FailedBy, c.Dropped)
+	case *kafkaout.Discard:
+		m, r, b := s.Counts()
+		fmt.Fprintf(w, "[discard] %d messages, %d reports, %d bytes\n", m, r, b)
+	}
+}
+
+// serve runs until a stop signal, the duration or idleness; it reloads
+// rules on SIGHUP and prints the table every metrics.table_interval.
+func serve(o runOptions, cfg *config.Config, p *pipeline.Pipeline, log *slog.Logger) error {
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)
+	defer signal.Stop(sigs)
+	tick := time.NewTicker(200 * time.Millisecond)
+	defer tick.Stop()
+	start := time.Now()
+	interval := time.Duration(cfg.Metrics.TableInterval)
+	lastTable := start
+	prev := p.Stats()
+	var lastRx uint64
+	lastRxChange := start
+	for {
+		select {
+		case s := <-sigs:
+			if s == syscall.SIGHUP {
+				reload(o.config, p, log)
+				continue
+			}
+			log.Info("stopping: draining the pipeline", "signal", s.String())
+			return nil
+		case now := <-tick.C:
+			if o.duration > 0 && now.Sub(start) >= o.duration {
+				log.Info("stopping: duration reached", "duration", o.duration)
+				return nil
+			}
+			cur := p.Stats()
+			rx := rxIn(cur)
+			if rx != lastRx {
+				lastRx, lastRxChange = rx, now
+			} else if o.idleExit > 0 && rx > 0 && now.Sub(lastRxChange) >= o.idleExit {
+				log.Info("stopping: RX idle", "packets", rx, "idle", o.idleExit)
+				return nil
+			}
+			if !o.finalOnly && interval > 0 && now.Sub(lastTable) >= interval {
+				fmt.Fprintf(o.tableOut, "\n%s\n", now.Format(time.TimeOnly))
+				pipeline.WriteTable(o.tableOut, pipeline.Rows(cur, prev, now.Sub(lastTable)))
+				prev, lastTable = cur, now
+			}
+		}
+	}
+}
+
+func rxIn(stats []pipeline.WorkerStats) uint64 {
+	var n uint64
+	for _, s := range stats {
+		if s.Kind == config.KindRX {
+			n += s.In
+		}
+	}
+	return n
+}
+
+// reload applies the rules of the config file again (SIGHUP). A bad file or
+// a change that needs a restart is refused and the running rules stay.
+func reload(path string, p *pipeline.Pipeline, log *slog.Logger) {
+	cfg, err := config.Load(path)
+	if err == nil {
+		var plan *config.Plan
+		if plan, err = cfg.Resolve(); err == nil {
+			err = p.Reload(plan)
+		}
+	}
+	if err != nil {
+		log.Error("reload refused; the running rules stay", "file", path, "err", err)
+		return
+	}
+	log.Info("reload applied", "file", path)
+}
