@@ -21,9 +21,9 @@ type lcore struct {
 	// finding work: 1 for RX, more downstream, so a stage fed by several
 	// workers on the same lcore keeps up with them.
 	repeat []int
-	sleep    time.Duration // after an empty pass; 0 = busy poll
-	passes   atomic.Uint64 // completed passes: the grace-period clock of rule reloads
-	_        [48]byte
+	sleep  time.Duration // after an empty pass; 0 = busy poll
+	passes atomic.Uint64 // completed passes: the grace-period clock of rule reloads
+	_      [48]byte
 }
 
 // run is the poll loop (l2fwd_main_loop style): no logging, no locks, no
