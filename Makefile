@@ -8,7 +8,7 @@ LDFLAGS  := -X main.version=$(VERSION)
 FUZZTIME ?= 5m
 export PATH := $(CURDIR)/bin:$(PATH)
 
-.PHONY: all deps build test proto proto-check fuzz kafka-up kafka-down clean
+.PHONY: all deps build test demo proto proto-check fuzz kafka-up kafka-down clean
 
 all: build
 
@@ -23,6 +23,10 @@ build:
 ## test: deps, gofmt, vet, generated code, all tests with real Kafka and Prometheus, short fuzz
 test: deps
 	@deploy/dev/test.sh
+
+## demo: capture -> DPDK -> pipeline -> local Kafka -> consumer summary, verified against the truth
+demo: deps build
+	@deploy/demo/demo.sh
 
 ## proto: regenerate report/reportpb from report/report.proto
 proto:

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"strings"
 	"testing"
 
 	"wire2kafka/config"
@@ -34,6 +35,9 @@ func TestEndToEndBatch(t *testing.T) {
 			rec := kafkaout.NewRecorder(64)
 			r := run(t, plan, rec, c, nil)
 			r.checkAccounting(t, c.packets)
+			if line := Accounting(r.stats); !strings.Contains(line, sprintf("%d received = ", c.packets)) || !strings.HasSuffix(line, "every worker balances") {
+				t.Errorf("accounting line %q", line)
+			}
 			acl, kafka := r.sum(config.KindACL), r.sum(config.KindKafka)
 			parseErrors := acl.ParseErrors
 			for i := range parseErrors {

@@ -103,6 +103,7 @@ func run(o runOptions) error {
 	fmt.Fprintf(o.tableOut, "\nwire2kafka final counters:\n")
 	pipeline.WriteTable(o.tableOut, pipeline.Rows(final, nil, 0))
 	printSinkLine(o.tableOut, sink)
+	fmt.Fprintln(o.tableOut, pipeline.Accounting(final))
 	p.Close()
 	return errors.Join(stopErr, drainErr, sinkErr)
 }

@@ -94,7 +94,7 @@ PROPS
   local jopts=(-Xms256m "-Xmx$heap" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true
     "-Dlog4j2.configurationFile=$here/log4j2.properties" -Dkafka.logs.dir="$dir")
   if [ -z "$keep" ]; then
-    java "${jopts[@]}" -cp "$libs/*" kafka.tools.StorageTool format -t "$id" -c "$dir/server.properties" >"$dir/kafka.log" 2>&1 ||
+    java "${jopts[@]}" -cp "$libs/*" kafka.tools.StorageTool format --cluster-id="$id" --config "$dir/server.properties" >"$dir/kafka.log" 2>&1 ||
       { log "storage format failed:"; tail -n 20 "$dir/kafka.log" >&2; exit 1; }
   fi
   setsid java "${jopts[@]}" -cp "$libs/*" kafka.Kafka "$dir/server.properties" >>"$dir/kafka.log" 2>&1 </dev/null &

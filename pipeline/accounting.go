@@ -1,0 +1,50 @@
+package pipeline
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"wire2kafka/config"
+)
+
+// Accounting sums the drops of every stage by reason and checks that each
+// worker balances (in = out + drops + queued). It returns one line for the
+// end of a run, like
+//
+//	accounting: 75000 received = 74888 into Kafka messages + 112 dropped (parse_error 112) + 0 queued; every worker balances
+func Accounting(stats []WorkerStats) string {
+	var rx, kafkaOut, queued uint64
+	drops := map[string]uint64{}
+	var unbalanced []string
+	for _, s := range stats {
+		if s.Kind == config.KindRX {
+			rx += s.In
+		}
+		if s.Kind == config.KindKafka {
+			kafkaOut += s.Out
+		}
+		queued += s.Queued
+		for r, n := range s.Drops {
+			if n > 0 {
+				drops[Reason(r).String()] += n
+			}
+		}
+		if !s.Balanced() {
+			unbalanced = append(unbalanced, s.Name)
+		}
+	}
+	var total uint64
+	var parts []string
+	for r, n := range drops {
+		total += n
+		parts = append(parts, fmt.Sprintf("%s %d", r, n))
+	}
+	sort.Strings(parts)
+	verdict := "every worker balances"
+	if len(unbalanced) > 0 {
+		verdict = "UNBALANCED: " + strings.Join(unbalanced, ", ")
+	}
+	return fmt.Sprintf("accounting: %d received = %d into Kafka messages + %d dropped (%s) + %d queued; %s",
+		rx, kafkaOut, total, strings.Join(parts, ", "), queued, verdict)
+}
