@@ -44,8 +44,9 @@ func (b *outageBroker) start(t *testing.T, keep bool) string {
 	return strings.TrimSpace(string(out))
 }
 
-// kill stops the broker with SIGTERM (as kafka.sh stop and systemd do),
-// keeps its data, and waits until the process is gone.
+// kill stops the broker with SIGTERM (as kafka.sh stop and systemd do;
+// SIGKILL with W2K_OUTAGE_SIGNAL=KILL), keeps its data, and waits until the
+// process is gone.
 func (b *outageBroker) kill(t *testing.T) {
 	t.Helper()
 	pid, err := os.ReadFile(filepath.Join(b.dir, "kafka.pid"))
@@ -53,7 +54,11 @@ func (b *outageBroker) kill(t *testing.T) {
 		t.Fatal(err)
 	}
 	n, _ := strconv.Atoi(strings.TrimSpace(string(pid)))
-	if err := syscall.Kill(n, syscall.SIGTERM); err != nil {
+	sig := syscall.SIGTERM
+	if os.Getenv("W2K_OUTAGE_SIGNAL") == "KILL" { // a crash instead of a stop
+		sig = syscall.SIGKILL
+	}
+	if err := syscall.Kill(n, sig); err != nil {
 		t.Fatal(err)
 	}
 	for syscall.Kill(n, 0) == nil {

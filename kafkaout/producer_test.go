@@ -250,9 +250,15 @@ func TestProducerCloseUnreachable(t *testing.T) {
 		m.Value = append(m.Value, "x"...)
 		p.Submit(m)
 	}
+	late := p.Acquire() // acquired before Close, submitted after: dropped
 	err = p.Close(time.Second)
+	late.Count = 4
+	p.Submit(late)
 	tot := p.Total()
-	if err == nil || tot.Submitted != 50 || tot.Failed != 50 || tot.FailedReports != 150 || tot.Delivered != 0 || tot.InFlight != 0 {
+	if tot.Dropped != 1 || tot.DroppedReports != 4 || p.Pool().Free() != p.Pool().Size() {
+		t.Errorf("submit after close: dropped %d (%d reports), pool %d of %d free", tot.Dropped, tot.DroppedReports, p.Pool().Free(), p.Pool().Size())
+	}
+	if err == nil || tot.Submitted != 51 || tot.Failed != 50 || tot.FailedReports != 150 || tot.Delivered != 0 || tot.InFlight != 0 {
 		t.Fatalf("close error %v, counters %+v", err, tot)
 	}
 	m := p.Acquire()
