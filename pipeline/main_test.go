@@ -45,6 +45,7 @@ var captureSpecs = []struct {
 	{"histogram", intgen.Options{Format: intgen.FormatTR, Flows: 3, Packets: 2000, Seed: 5, Exponential: true, Micro: true}, 0},
 	{"raw", intgen.Options{Format: intgen.FormatTR, Flows: 3, Packets: 700, Seed: 6}, 0},
 	{"ringfull", intgen.Options{Format: intgen.FormatTR, Flows: 16, Packets: 20000, Seed: 7}, 0},
+	{"infinite", intgen.Options{Format: intgen.FormatTR, Flows: 8, Packets: 1000, Seed: 9, Micro: true}, 0},
 	{"sinkdrop", intgen.Options{Format: intgen.FormatTR, Flows: 16, Packets: 5000, Seed: 8}, 0},
 }
 
@@ -63,7 +64,11 @@ func TestMain(m *testing.M) {
 		}
 		c.vdev = fmt.Sprintf("net_pcap%d", i)
 		captures[spec.name] = c
-		vdevs = append(vdevs, fmt.Sprintf("%s,rx_pcap=%s", c.vdev, c.path))
+		dev := fmt.Sprintf("%s,rx_pcap=%s", c.vdev, c.path)
+		if spec.name == "infinite" {
+			dev += ",infinite_rx=1" // replays the capture for ever: load
+		}
+		vdevs = append(vdevs, dev)
 	}
 	code := ealtest.Run(m, ealtest.Config{Vdevs: vdevs, Lcores: 3, MemMB: 512})
 	os.RemoveAll(dir)
