@@ -16,6 +16,7 @@ import (
 	"wire2kafka/dpdk"
 	"wire2kafka/kafkaout"
 	"wire2kafka/pipeline"
+	"wire2kafka/pipeline/metrics"
 )
 
 func init() {
@@ -32,6 +33,8 @@ type runOptions struct {
 	producer  string
 	tableOut  io.Writer
 	finalOnly bool
+	// reloaded, when set, is told the result of every SIGHUP reload.
+	reloaded func(error)
 }
 
 func runRun(args []string) error {
@@ -96,7 +99,17 @@ func run(o runOptions) error {
 		closeSink()
 		return err
 	}
+	ms, err := metrics.Start(cfg.Metrics.Listen, metrics.FromPipeline(p, sink), version, log)
+	if err != nil {
+		p.Stop(time.Second)
+		p.Close()
+		closeSink()
+		return err
+	}
+	log.Info("serving metrics", "url", "http://"+ms.Addr()+"/metrics")
+	o.reloaded = ms.Collector().RecordReload
 	stopErr := serve(o, cfg, p, log)
+	ms.SetStopping()
 	drainErr := p.Stop(time.Duration(cfg.Kafka.FlushTimeout) + 10*time.Second)
 	final := p.Stats()
 	sinkErr := closeSink()
@@ -104,6 +117,7 @@ func run(o runOptions) error {
 	pipeline.WriteTable(o.tableOut, pipeline.Rows(final, nil, 0))
 	printSinkLine(o.tableOut, sink)
 	fmt.Fprintln(o.tableOut, pipeline.Accounting(final))
+	ms.Close() // no scrape may read the pipeline after Close
 	p.Close()
 	return errors.Join(stopErr, drainErr, sinkErr)
 }
@@ -161,7 +175,10 @@ func serve(o runOptions, cfg *config.Config, p *pipeline.Pipeline, log *slog.Log
 		select {
 		case s := <-sigs:
 			if s == syscall.SIGHUP {
-				reload(o.config, p, log)
+				err := reload(o.config, p, log)
+				if o.reloaded != nil {
+					o.reloaded(err)
+				}
 				continue
 			}
 			log.Info("stopping: draining the pipeline", "signal", s.String())
@@ -200,7 +217,7 @@ func rxIn(stats []pipeline.WorkerStats) uint64 {
 
 // reload applies the rules of the config file again (SIGHUP). A bad file or
 // a change that needs a restart is refused and the running rules stay.
-func reload(path string, p *pipeline.Pipeline, log *slog.Logger) {
+func reload(path string, p *pipeline.Pipeline, log *slog.Logger) error {
 	cfg, err := config.Load(path)
 	if err == nil {
 		var plan *config.Plan
@@ -210,7 +227,8 @@ func reload(path string, p *pipeline.Pipeline, log *slog.Logger) {
 	}
 	if err != nil {
 		log.Error("reload refused; the running rules stay", "file", path, "err", err)
-		return
+		return err
 	}
 	log.Info("reload applied", "file", path)
+	return nil
 }
