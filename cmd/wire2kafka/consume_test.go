@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -151,6 +152,25 @@ func TestConsumeVerify(t *testing.T) {
 	out, _, err = runConsumeArgs(t, "-t", prefix, "-e", "--summary")
 	if err != nil || !strings.Contains(out, "total: 2 topics") {
 		t.Fatalf("pattern %s: err %v\n%s", prefix, err, out)
+	}
+	// A consumer group reads everything once, then nothing: offsets committed.
+	group := batch + "-group"
+	out, _, err = runConsumeArgs(t, "-t", batch, "-G", group, "-e", "--format", "json")
+	if err != nil || strings.Count(out, "\n") != nBatch {
+		t.Fatalf("-G first: err %v, %d lines, want %d", err, strings.Count(out, "\n"), nBatch)
+	}
+	out, _, err = runConsumeArgs(t, "-t", batch, "-G", group, "-e", "--format", "json")
+	if err != nil || out != "" {
+		t.Fatalf("-G second: err %v, %d lines, want 0", err, strings.Count(out, "\n"))
+	}
+	// -o -2: the last two messages of each partition, as kcat reads them.
+	kc, err := exec.Command("kcat", "-b", kafkatest.Bootstrap(t), "-C", "-t", single, "-o", "-2", "-e", "-q", "-f", "%o\n").Output()
+	if err != nil {
+		t.Fatalf("kcat: %v", err)
+	}
+	out, _, err = runConsumeArgs(t, "-t", single, "-o", "-2", "-e", "--format", "json")
+	if n, want := strings.Count(out, "\n"), bytes.Count(kc, []byte("\n")); err != nil || n != want || want == 0 {
+		t.Fatalf("-o -2: err %v, %d lines, kcat %d", err, n, want)
 	}
 	_ = nSingle
 	if _, _, err := runConsumeArgs(t, "-t", "no-such-topic-xyz", "-e"); err == nil {
