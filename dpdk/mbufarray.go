@@ -57,10 +57,19 @@ func (a *MbufArray) Close() {
 // span returns the C address of entries [off, off+n), panicking like a slice
 // expression when they are out of range.
 func (a *MbufArray) span(off, n int) *unsafe.Pointer {
-	if off < 0 || n < 0 || off+n > len(a.s) {
-		panic(fmt.Sprintf("dpdk: mbuf array range [%d:%d] out of range [0:%d]", off, off+n, len(a.s)))
+	if uint(off) > uint(len(a.s)) || uint(n) > uint(len(a.s)-off) {
+		panicRange(off, n, len(a.s))
 	}
-	return (*unsafe.Pointer)(unsafe.Add(unsafe.Pointer(a.p), uintptr(off)*unsafe.Sizeof(uintptr(0))))
+	return (*unsafe.Pointer)(unsafe.Add(unsafe.Pointer(a.p), off*ptrSize))
+}
+
+const ptrSize = int(unsafe.Sizeof(uintptr(0)))
+
+// panicRange is kept out of span so that span inlines.
+//
+//go:noinline
+func panicRange(off, n, l int) {
+	panic(fmt.Sprintf("dpdk: mbuf array range [%d:%d] out of range [0:%d]", off, off+n, l))
 }
 
 // cmbufs converts a span to the C type DPDK's burst functions take.
