@@ -92,3 +92,28 @@ func WriteTable(w io.Writer, rows []TableRow) error {
 	}
 	return tw.Flush()
 }
+
+// PortRows builds the table rows of the NIC ports ([nic-port-NAME] and the
+// [nic] sum): in is what the port received, drops what it lost before RX
+// (imissed + ierrors + rx_nombuf). Ports whose stats cannot be read are
+// left out.
+func PortRows(ports []PortInfo) []TableRow {
+	sum := TableRow{Name: "[nic]", RingSpace: -1}
+	var rows []TableRow
+	for _, p := range ports {
+		st, err := p.Port.Stats()
+		if err != nil {
+			continue
+		}
+		r := TableRow{Name: "[nic-port-" + p.Name + "]", In: st.IPackets, Out: st.IPackets,
+			Drops: st.IMissed + st.IErrors + st.RxNoMbuf, RingSpace: -1}
+		rows = append(rows, r)
+		sum.In += r.In
+		sum.Out += r.Out
+		sum.Drops += r.Drops
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	return append(rows, sum)
+}

@@ -112,9 +112,10 @@ func run(o runOptions) error {
 	ms.SetStopping()
 	drainErr := p.Stop(time.Duration(cfg.Kafka.FlushTimeout) + 10*time.Second)
 	final := p.Stats()
+	portRows := pipeline.PortRows(p.Ports())
 	sinkErr := closeSink()
 	fmt.Fprintf(o.tableOut, "\nwire2kafka final counters:\n")
-	pipeline.WriteTable(o.tableOut, pipeline.Rows(final, nil, 0))
+	pipeline.WriteTable(o.tableOut, append(portRows, pipeline.Rows(final, nil, 0)...))
 	printSinkLine(o.tableOut, sink)
 	fmt.Fprintln(o.tableOut, pipeline.Accounting(final))
 	ms.Close() // no scrape may read the pipeline after Close
@@ -198,7 +199,7 @@ func serve(o runOptions, cfg *config.Config, p *pipeline.Pipeline, log *slog.Log
 			}
 			if !o.finalOnly && interval > 0 && now.Sub(lastTable) >= interval {
 				fmt.Fprintf(o.tableOut, "\n%s\n", now.Format(time.TimeOnly))
-				pipeline.WriteTable(o.tableOut, pipeline.Rows(cur, prev, now.Sub(lastTable)))
+				pipeline.WriteTable(o.tableOut, append(pipeline.PortRows(p.Ports()), pipeline.Rows(cur, prev, now.Sub(lastTable))...))
 				prev, lastTable = cur, now
 			}
 		}
