@@ -92,6 +92,9 @@ func TestAFPacketVeth(t *testing.T) {
 		if err := p.Stop(); err != nil {
 			t.Error(err)
 		}
+		if err := p.Close(); err != nil {
+			t.Error(err)
+		}
 		if err := dpdk.DetachVdev(name); err != nil {
 			t.Error(err)
 		}
