@@ -1,7 +1,6 @@
 package kafkaout
 
 import (
-	"context"
 	"errors"
 	"log/slog"
 	"strconv"
@@ -186,48 +185,6 @@ func (c *conn) logFailure(code kafka.ErrorCode, err error) {
 	}
 }
 
-// handle processes one event of the producer.
-func (c *conn) handle(ev kafka.Event) {
-	switch e := ev.(type) {
-	case *kafka.Message:
-		inf, ok := e.Opaque.(*inflight)
-		if !ok {
-			return
-		}
-		c.c.inFlight.Add(-1)
-		c.inRepo.Add(-int64(inf.reports))
-		if err := e.TopicPartition.Error; err != nil {
-			code := kafka.ErrFail
-			if ke, ok := err.(kafka.Error); ok {
-				code = ke.Code()
-			}
-			c.countFailed(code, 1, uint64(inf.reports))
-			c.logFailure(code, err)
-		} else {
-			c.c.delivered.Add(1)
-			c.c.deliveredReports.Add(uint64(inf.reports))
-			c.c.deliveredBytes.Add(uint64(inf.bytes))
-			if inf.firstRx > 0 {
-				c.c.observeLatency(time.Duration(time.Now().UnixNano() - inf.firstRx))
-			}
-		}
-		c.putInflight(inf)
-	case *kafka.Stats:
-		c.statsEvents++
-		if err := c.c.stats.parse(e.String(), c.statsEvents); err != nil {
-			c.log.Warn("librdkafka statistics", "err", err)
-		}
-	case kafka.Error:
-		c.c.clientErrors[codeSlot(int(e.Code()))].Add(1)
-		if e.IsFatal() {
-			c.log.Error("librdkafka fatal error: the producer is unusable", "err", e)
-		} else if e.Code() != c.lastErr || time.Since(c.lastErrLog) > errLogGap {
-			c.lastErr, c.lastErrLog = e.Code(), time.Now()
-			c.log.Warn("librdkafka", "reason", errName(int(e.Code())), "err", e)
-		}
-	}
-}
-
 func (c *conn) getInflight() *inflight {
 	if n := len(c.free); n > 0 {
 		inf := c.free[n-1]
@@ -238,90 +195,3 @@ func (c *conn) getInflight() *inflight {
 }
 
 func (c *conn) putInflight(inf *inflight) { c.free = append(c.free, inf) }
-
-// shutdown produces everything queued (the Submit calls have finished),
-// waits until c.deadline for the delivery reports, then purges and counts
-// what is left as failed.
-func (c *conn) shutdown(pending *Message, since time.Time) {
-	events := c.p.Events()
-	wait := func(d time.Duration) {
-		t := time.NewTimer(d)
-		defer t.Stop()
-		select {
-		case ev := <-events:
-			c.handle(ev)
-		case <-t.C:
-		}
-	}
-	for {
-		if pending == nil {
-			select {
-			case pending = <-c.in:
-				since = time.Now()
-			default:
-			}
-		}
-		if pending == nil {
-			break
-		}
-		if c.offer(pending, since) {
-			pending = nil
-			c.pending.Store(false)
-			continue
-		}
-		if time.Now().After(c.deadline) {
-			c.countLost(kafka.ErrTimedOut, 1, uint64(pending.Count))
-			c.prod.pool.Put(pending)
-			pending = nil
-			c.pending.Store(false)
-			continue
-		}
-		wait(maxBackoff)
-	}
-	for c.c.inFlight.Load() > 0 && time.Now().Before(c.deadline) {
-		wait(time.Until(c.deadline))
-	}
-	if c.c.inFlight.Load() == 0 {
-		return
-	}
-	before, beforeReports := c.c.failed.Load(), c.c.failedReports.Load()
-	if err := c.p.Purge(kafka.PurgeQueue | kafka.PurgeInFlight | kafka.PurgeNonBlocking); err != nil {
-		c.log.Warn("purge at close", "err", err)
-	}
-	end := time.Now().Add(purgeWait)
-	for c.c.inFlight.Load() > 0 && time.Now().Before(end) {
-		wait(time.Until(end))
-	}
-	c.closeLost += c.c.failed.Load() - before
-	c.closeLostReports += c.c.failedReports.Load() - beforeReports
-	if n := c.c.inFlight.Load(); n > 0 {
-		c.countLost(kafka.ErrTimedOut, uint64(n), uint64(c.inRepo.Load()))
-		c.c.inFlight.Store(0)
-		c.inRepo.Store(0)
-	}
-	c.log.Warn("messages not delivered at close", "count", c.closeLost, "reports", c.closeLostReports)
-}
-
-// countLost counts messages failed for lack of time at close.
-func (c *conn) countLost(code kafka.ErrorCode, msgs, reports uint64) {
-	c.countFailed(code, msgs, reports)
-	c.closeLost += msgs
-	c.closeLostReports += reports
-}
-
-// forwardLogs writes librdkafka's log lines to slog (syslog levels 0-3
-// error, 4 warning, 5-6 info, 7 debug) until the producer is closed.
-func (c *conn) forwardLogs() {
-	for l := range c.p.Logs() {
-		level := slog.LevelDebug
-		switch {
-		case l.Level <= 3:
-			level = slog.LevelError
-		case l.Level == 4:
-			level = slog.LevelWarn
-		case l.Level <= 6:
-			level = slog.LevelInfo
-		}
-		c.log.Log(context.Background(), level, l.Message, "librdkafka", l.Tag, "client", l.Name)
-	}
-}

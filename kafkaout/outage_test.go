@@ -36,10 +36,11 @@ func (b *outageBroker) start(t *testing.T, keep bool) string {
 	if keep {
 		cmd.Env = append(cmd.Env, "KAFKA_KEEP_DATA=1")
 	}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
-		log, _ := os.ReadFile(filepath.Join(b.dir, "kafka.log"))
-		t.Fatalf("start broker: %v\n%s", err, tail(string(log), 30))
+		t.Fatalf("start broker (keep data %v): %v\n%s", keep, err, tail(stderr.String(), 40))
 	}
 	return strings.TrimSpace(string(out))
 }
