@@ -10,6 +10,7 @@ import (
 
 	"wire2kafka/dpdk"
 	"wire2kafka/dpdk/dpdkbench"
+	"wire2kafka/dpdk/tsc"
 )
 
 // The benchmarks print what they measure (Mpps, Go/C ratio); they never
@@ -275,4 +276,54 @@ func memMode() string {
 		}
 	}
 	return "hugepages"
+}
+
+// BenchmarkRxStalls runs RX + bulk free from net_null for 3 s on lcore 1,
+// in Go and in C, and prints how often and how long the loop did not poll
+// (passes over 50 us): OS scheduling on a shared CPU hits both, the Go
+// runtime (sysmon preempts a goroutine every 10 ms; GC) only Go.
+func BenchmarkRxStalls(b *testing.B) {
+	const d, thr = 3 * time.Second, 50 * time.Microsecond
+	p := benchPort(b, "net_null0")
+	a := newArray(b, benchBurst)
+	for i := 0; i < b.N; i++ {
+		var gs dpdkbench.Stalls
+		var got uint64
+		hz := dpdk.TSCHz()
+		if err := dpdk.Launch(1, func() {
+			var n, gaps uint64
+			var total, maxg uint64
+			t0 := tsc.Read()
+			last, end, gapT := t0, t0+uint64(d.Seconds()*float64(hz)), uint64(thr.Seconds()*float64(hz))
+			for {
+				k := p.RxBurst(0, a, benchBurst)
+				dpdk.FreeBulk(a, 0, k)
+				n += uint64(k)
+				now := tsc.Read()
+				if now-last > gapT {
+					gaps++
+					total += now - last
+					maxg = max(maxg, now-last)
+				}
+				last = now
+				if now > end {
+					break
+				}
+			}
+			got = n
+			gs = dpdkbench.Stalls{Count: int(gaps), Total: tscDuration(total), Max: tscDuration(maxg)}
+		}); err != nil {
+			b.Fatal(err)
+		}
+		if err := dpdk.Wait(1); err != nil {
+			b.Fatal(err)
+		}
+		cr, cs, err := dpdkbench.RxFreeStalls(1, uint16(p), 0, benchBurst, d, thr)
+		if err != nil {
+			b.Fatal(err)
+		}
+		fmt.Printf("stalls > %v in %v RX+free null, %s: Go %d (total %v, max %v, %.1f Mpps incl. TSC reads); C %d (total %v, max %v, %.1f Mpps)\n",
+			thr, d, memMode(), gs.Count, gs.Total.Round(time.Microsecond), gs.Max.Round(time.Microsecond), float64(got)/d.Seconds()/1e6,
+			cs.Count, cs.Total.Round(time.Microsecond), cs.Max.Round(time.Microsecond), cr.Mpps())
+	}
 }

@@ -175,8 +175,9 @@ func LcoreCPUs(lcore uint) []int {
 // TSCHz returns the frequency of the time-stamp counter in Hz.
 func TSCHz() uint64 { return uint64(C.rte_get_tsc_hz()) }
 
-// TSC reads the time-stamp counter (rte_rdtsc). It is one cgo call (about
-// 25 ns); read it once per burst, not per packet.
+// TSC reads the time-stamp counter (rte_rdtsc). It is one cgo call (25-60
+// ns); on the data path use package wire2kafka/dpdk/tsc, which reads the
+// same counter without cgo.
 func TSC() uint64 { return uint64(C.rte_rdtsc()) }
 
 // RegisterThread registers the calling OS thread with EAL as a non-EAL

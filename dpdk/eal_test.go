@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"wire2kafka/dpdk"
+	"wire2kafka/dpdk/tsc"
 )
 
 func TestEALBasics(t *testing.T) {
@@ -39,6 +40,10 @@ func TestEALBasics(t *testing.T) {
 	b := dpdk.TSC()
 	if hz < 1e8 || b <= a {
 		t.Fatalf("TSC hz %d, reads %d %d", hz, a, b)
+	}
+	// The cgo-free reader reads the same counter.
+	if x, y, z := dpdk.TSC(), tsc.Read(), dpdk.TSC(); x > y || y > z {
+		t.Fatalf("TSC %d, tsc.Read %d, TSC %d: not the same counter", x, y, z)
 	}
 	if len(dpdk.InitCPUs()) == 0 || len(dpdk.HousekeepingCPUs()) == 0 {
 		t.Fatalf("InitCPUs %v HousekeepingCPUs %v", dpdk.InitCPUs(), dpdk.HousekeepingCPUs())

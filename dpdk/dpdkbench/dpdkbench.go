@@ -25,8 +25,10 @@ struct job {
 	uint64_t packets;     // stop after this many
 	struct rte_ring *ring; // RX -> ring -> free; NULL for RX + free
 	volatile int stop_rx;  // set when the RX side is done (ring mode)
+	uint64_t gap_tsc;      // stall threshold (rx_free_gaps)
 	// results
 	uint64_t got, polls, tsc;
+	uint64_t gaps, gap_total, gap_max;
 	volatile int done;
 };
 
@@ -47,6 +49,41 @@ static int rx_free(void *arg)
 	j->tsc = rte_rdtsc() - t0;
 	j->got = got;
 	j->polls = polls;
+	__atomic_store_n(&j->done, 1, __ATOMIC_RELEASE);
+	return 0;
+}
+
+// RX + bulk free for job->packets TSC cycles, counting stalls: passes
+// that took longer than job->gap_tsc.
+static int rx_free_gaps(void *arg)
+{
+	struct job *j = arg;
+	struct rte_mbuf *pkts[512];
+	uint64_t got = 0, polls = 0, gaps = 0, total = 0, maxg = 0;
+	uint64_t t0 = rte_rdtsc(), last = t0, end = t0 + j->packets;
+	for (;;) {
+		uint16_t n = rte_eth_rx_burst(j->port, j->queue, pkts, j->burst);
+		polls++;
+		if (n > 0)
+			rte_pktmbuf_free_bulk(pkts, n);
+		got += n;
+		uint64_t now = rte_rdtsc();
+		if (now - last > j->gap_tsc) {
+			gaps++;
+			total += now - last;
+			if (now - last > maxg)
+				maxg = now - last;
+		}
+		last = now;
+		if (now > end)
+			break;
+	}
+	j->tsc = rte_rdtsc() - t0;
+	j->got = got;
+	j->polls = polls;
+	j->gaps = gaps;
+	j->gap_total = total;
+	j->gap_max = maxg;
 	__atomic_store_n(&j->done, 1, __ATOMIC_RELEASE);
 	return 0;
 }
@@ -94,7 +131,7 @@ static int ring_free(void *arg)
 
 static int launch(int which, struct job *j, unsigned lcore)
 {
-	lcore_function_t *f = which == 0 ? rx_free : which == 1 ? rx_ring : ring_free;
+	lcore_function_t *f = which == 0 ? rx_free : which == 1 ? rx_ring : which == 2 ? ring_free : rx_free_gaps;
 	return rte_eal_remote_launch(f, j, lcore);
 }
 
@@ -123,6 +160,15 @@ type Result struct {
 	Packets uint64        // packets received
 	Polls   uint64        // rx_burst calls
 	Elapsed time.Duration // from the lcore's TSC
+}
+
+// Stalls counts the passes of a poll loop that took longer than a
+// threshold: time the loop did not poll (preempted by the OS or the Go
+// runtime).
+type Stalls struct {
+	Count int
+	Total time.Duration
+	Max   time.Duration
 }
 
 // Mpps returns millions of packets per second.
@@ -165,6 +211,24 @@ func RxFree(lcore uint, port, queue uint16, burst int, packets uint64) (Result, 
 	}
 	wait(j, lcore)
 	return result(j), nil
+}
+
+// RxFreeStalls runs the RX + bulk free C loop on lcore for d and counts
+// the passes longer than threshold.
+func RxFreeStalls(lcore uint, port, queue uint16, burst int, d, threshold time.Duration) (Result, Stalls, error) {
+	hz := float64(C.rte_get_tsc_hz())
+	j, err := newJob(port, queue, burst, uint64(d.Seconds()*hz))
+	if err != nil {
+		return Result{}, Stalls{}, err
+	}
+	defer C.free(unsafe.Pointer(j))
+	j.gap_tsc = C.uint64_t(threshold.Seconds() * hz)
+	if rc := C.launch(3, j, C.uint(lcore)); rc < 0 {
+		return Result{}, Stalls{}, fmt.Errorf("dpdkbench: launch on lcore %d: errno %d", lcore, -rc)
+	}
+	wait(j, lcore)
+	toD := func(t C.uint64_t) time.Duration { return time.Duration(float64(t) / hz * 1e9) }
+	return result(j), Stalls{Count: int(j.gaps), Total: toD(j.gap_total), Max: toD(j.gap_max)}, nil
 }
 
 var ringSeq atomic.Uint64
