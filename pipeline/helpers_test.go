@@ -29,7 +29,7 @@ var (
 
 // testPlan builds a validated plan reading capture c with the given rules
 // (YAML list items) and settings.
-func testPlan(t *testing.T, c *capture, l layout, ringSize int, kafka, rules string) *config.Plan {
+func testPlan(t testing.TB, c *capture, l layout, ringSize int, kafka, rules string) *config.Plan {
 	t.Helper()
 	if kafka == "" {
 		kafka = "{sink: discard, queue: {policy: block, block_timeout: 1s}, batch: {max_reports: 64, linger: 2ms}}"

@@ -50,6 +50,7 @@ type kafkaWorker struct {
 	now     int64
 	epoch   time.Time
 	keyBuf  []byte
+	keys    [][]byte // FlowKey bytes of the reports of one packet
 	enc     []byte
 	entry   report.PacketEntry
 	trailer report.BatchTrailer
@@ -134,32 +135,42 @@ func (w *kafkaWorker) handle(m *dpdk.Mbuf) bool {
 	typ := ri.payload()
 	// Make room first, so that a blocked sink never leaves a packet half
 	// taken: every slot this packet's reports go to must fit them.
+	if len(w.keys) < len(reports) {
+		w.keys = append(w.keys, make([][]byte, len(reports)-len(w.keys))...)
+	}
+	// An upper bound of a report's encoded size: its metadata and
+	// truncated headers come from the frame, and encoding at most
+	// multiplies the bytes of the smallest field (2) by 8, plus the fixed
+	// fields.
+	bound := 8*len(m.Data()) + 256
 	for i := range reports {
 		r := &reports[i]
-		w.keyBuf = report.AppendFlowKey(w.keyBuf[:0], &r.Key)
-		if !w.ensureRoom(ri, typ, w.keyBuf, report.ReportSize(r)+16) {
+		w.keys[i] = report.AppendFlowKey(w.keys[i][:0], &r.Key)
+		if !w.ensureRoom(ri, typ, w.keys[i], bound) {
 			return false
 		}
 	}
 	for i := range reports {
 		r := &reports[i]
-		w.keyBuf = report.AppendFlowKey(w.keyBuf[:0], &r.Key)
-		s := w.slotFor(ri, typ, w.keyBuf)
+		s := w.slotFor(ri, typ, w.keys[i])
 		if s == nil {
-			w.c.Drops[DropSinkFull].Add(1) // evicting another flow failed
+			if i == 0 {
+				w.c.Drops[DropSinkFull].Add(1) // evicting another flow failed
+			}
 			continue
 		}
+		// Encode straight into the open message.
 		if typ == kafkaout.PayloadReport {
 			r.Sequence = s.ks.seq + 1
-			w.enc = report.AppendReport(w.enc[:0], r)
+			s.buf = report.AppendReport(s.buf, r)
 		} else {
-			w.enc = report.AppendBatchEntry(w.enc[:0], r)
+			s.buf = report.AppendBatchEntry(s.buf, r)
 		}
 		packets := uint64(0)
 		if i == 0 {
 			packets = 1
 		}
-		w.put(s, w.enc, r.ReceiveTime, packets)
+		w.account(s, r.ReceiveTime, packets)
 	}
 	return true
 }
@@ -185,10 +196,16 @@ func (w *kafkaWorker) add(ri *ruleInfo, typ kafkaout.PayloadType, key, item []by
 
 // put appends an item to slot s and closes the message when full.
 func (w *kafkaWorker) put(s *slot, item []byte, t uint64, packets uint64) {
+	s.buf = append(s.buf, item...)
+	w.account(s, t, packets)
+}
+
+// account counts an item just appended to slot s (received at t, carrying
+// packets packets) and closes the message when full.
+func (w *kafkaWorker) account(s *slot, t uint64, packets uint64) {
 	if s.count == 0 {
 		s.first = t
 	}
-	s.buf = append(s.buf, item...)
 	s.count++
 	s.last = t
 	s.packets += packets

@@ -21,7 +21,7 @@ type injector struct {
 	arr  *dpdk.MbufArray
 }
 
-func newInjector(t *testing.T, name string) *injector {
+func newInjector(t testing.TB, name string) *injector {
 	t.Helper()
 	rx, err := dpdk.NewRing(name+"-rx", 4096, dpdk.SocketAny, 0)
 	if err != nil {
@@ -48,7 +48,7 @@ func newInjector(t *testing.T, name string) *injector {
 }
 
 // inject enqueues copies of pkts on the port's RX ring.
-func (in *injector) inject(t *testing.T, pkts [][]byte) {
+func (in *injector) inject(t testing.TB, pkts [][]byte) {
 	t.Helper()
 	for len(pkts) > 0 {
 		n := min(len(pkts), in.arr.Len())
@@ -72,7 +72,7 @@ func (in *injector) inject(t *testing.T, pkts [][]byte) {
 	}
 }
 
-func readPackets(t *testing.T, path string) [][]byte {
+func readPackets(t testing.TB, path string) [][]byte {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
