@@ -1,0 +1,245 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"os"
+	"runtime"
+	"runtime/pprof"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"wire2kafka/config"
+	"wire2kafka/dpdk"
+	"wire2kafka/kafkaout"
+	"wire2kafka/pipeline"
+)
+
+// PipelineResult is what one measured window of the pipeline gave.
+type PipelineResult struct {
+	Mode            string    `json:"mode"`
+	Sink            string    `json:"sink"`
+	Lcores          int       `json:"lcores"`
+	Seconds         float64   `json:"seconds"`
+	RxPackets       uint64    `json:"rx_packets"`
+	OutPackets      uint64    `json:"out_packets"` // packets into Kafka messages
+	Mpps            float64   `json:"mpps"`        // OutPackets per second
+	RxMpps          float64   `json:"rx_mpps"`
+	NsPerPacket     float64   `json:"ns_per_packet"` // lcore-ns per packet
+	Reports         uint64    `json:"reports"`       // discard: counted; kafka: acknowledged by the broker
+	ReportsPerSec   float64   `json:"reports_per_s"`
+	Messages        uint64    `json:"messages"`
+	Bytes           uint64    `json:"bytes"`
+	MBPerSec        float64   `json:"mb_per_s"`
+	AllocsPerPacket float64   `json:"allocs_per_packet"` // whole process
+	GCCount         uint32    `json:"gc_count"`
+	GCPauseMaxUs    float64   `json:"gc_pause_max_us"`
+	GCPauseTotalMs  float64   `json:"gc_pause_total_ms"`
+	RxMaxGapMs      float64   `json:"rx_max_gap_ms"` // largest interval without RX progress (1 ms sampler)
+	RSSMB           []float64 `json:"rss_mb"`        // sampled every second of the window
+	CPUSeconds      float64   `json:"cpu_seconds"`   // utime+stime of the process in the window
+	CPUSecPerMRep   float64   `json:"cpu_s_per_mreports"`
+	CPUNsPerPkt     float64   `json:"cpu_ns_per_packet"`
+	Drops           uint64    `json:"drops"` // pipeline drops in the window
+	Accounting      string    `json:"accounting"`
+}
+
+// counters are the figures read at both ends of the window.
+type counters struct {
+	at                       time.Time
+	rx, out, drops           uint64
+	reports, messages, bytes uint64
+	mallocs                  uint64
+	cpu                      float64
+}
+
+func runPipeline(o options) (*PipelineResult, error) {
+	cfg, plan, err := initEAL(o)
+	if err != nil {
+		return nil, err
+	}
+	defer dpdk.Cleanup()
+	if err := dpdk.SetThreadAffinity(dpdk.HousekeepingCPUs()); err != nil {
+		slog.Warn("main thread affinity", "err", err)
+	}
+	sink, readSink, closeSink, err := newSink(cfg, plan)
+	if err != nil {
+		return nil, err
+	}
+	p, err := pipeline.New(plan, pipeline.Options{Sink: sink, ProducerID: "w2kbench"})
+	if err != nil {
+		closeSink()
+		return nil, err
+	}
+	if err := p.Start(); err != nil {
+		p.Close()
+		closeSink()
+		return nil, err
+	}
+	read := func() counters {
+		c := counters{at: time.Now(), cpu: procCPU()}
+		for _, s := range p.Stats() {
+			switch s.Kind {
+			case config.KindRX:
+				c.rx += s.In
+			case config.KindKafka:
+				c.out += s.Out
+			}
+			c.drops += s.DropTotal()
+		}
+		c.reports, c.messages, c.bytes = readSink()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		c.mallocs = ms.Mallocs
+		return c
+	}
+	time.Sleep(time.Duration(o.warmup * float64(time.Second)))
+	if o.cpuprofile != "" {
+		f, err := os.Create(o.cpuprofile)
+		if err == nil {
+			pprof.StartCPUProfile(f)
+			defer f.Close()
+		}
+	}
+	var gcBefore runtime.MemStats
+	runtime.ReadMemStats(&gcBefore)
+	c0 := read()
+	gap, rss := sample(p, time.Duration(o.seconds*float64(time.Second)))
+	c1 := read()
+	if o.cpuprofile != "" {
+		pprof.StopCPUProfile()
+	}
+	var gcAfter runtime.MemStats
+	runtime.ReadMemStats(&gcAfter)
+
+	stopErr := p.Stop(time.Duration(cfg.Kafka.FlushTimeout) + 10*time.Second)
+	final := p.Stats()
+	sinkErr := closeSink()
+	p.Close()
+	if stopErr != nil || sinkErr != nil {
+		slog.Warn("stop", "drain", stopErr, "sink", sinkErr)
+	}
+
+	dt := c1.at.Sub(c0.at).Seconds()
+	n := len(plan.WorkerLcores())
+	r := &PipelineResult{Mode: "pipeline", Sink: string(cfg.Kafka.Sink), Lcores: n, Seconds: dt,
+		RxPackets: c1.rx - c0.rx, OutPackets: c1.out - c0.out, Reports: c1.reports - c0.reports,
+		Messages: c1.messages - c0.messages, Bytes: c1.bytes - c0.bytes, Drops: c1.drops - c0.drops,
+		RxMaxGapMs: gap.Seconds() * 1e3, RSSMB: rss, CPUSeconds: c1.cpu - c0.cpu,
+		Accounting: pipeline.Accounting(final)}
+	r.Mpps = float64(r.OutPackets) / dt / 1e6
+	r.RxMpps = float64(r.RxPackets) / dt / 1e6
+	if r.OutPackets > 0 {
+		r.NsPerPacket = float64(n) * dt * 1e9 / float64(r.OutPackets)
+		r.AllocsPerPacket = float64(c1.mallocs-c0.mallocs) / float64(r.OutPackets)
+		r.CPUNsPerPkt = r.CPUSeconds * 1e9 / float64(r.OutPackets)
+	}
+	r.ReportsPerSec = float64(r.Reports) / dt
+	r.MBPerSec = float64(r.Bytes) / dt / 1e6
+	if r.Reports > 0 {
+		r.CPUSecPerMRep = r.CPUSeconds / (float64(r.Reports) / 1e6)
+	}
+	r.GCCount = gcAfter.NumGC - gcBefore.NumGC
+	for i := gcBefore.NumGC; i < gcAfter.NumGC; i++ {
+		ns := float64(gcAfter.PauseNs[(i+255)%256])
+		r.GCPauseMaxUs = max(r.GCPauseMaxUs, ns/1e3)
+	}
+	r.GCPauseTotalMs = float64(gcAfter.PauseTotalNs-gcBefore.PauseTotalNs) / 1e6
+	return r, nil
+}
+
+// sample watches RX progress every millisecond for d and samples the RSS
+// every second; it returns the largest interval in which RX received
+// nothing, and the RSS series in MiB.
+func sample(p *pipeline.Pipeline, d time.Duration) (time.Duration, []float64) {
+	var rss []float64
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+				rss = append(rss, procRSSMB())
+			}
+		}
+	}()
+	start := time.Now()
+	var last uint64
+	lastMove := start
+	var gap time.Duration
+	for now := start; now.Sub(start) < d; now = time.Now() {
+		var rx uint64
+		for _, w := range p.Workers() {
+			if w.Kind == config.KindRX {
+				rx += w.Counters.In.Load()
+			}
+		}
+		if rx != last {
+			gap = max(gap, now.Sub(lastMove))
+			last, lastMove = rx, now
+		}
+		time.Sleep(time.Millisecond)
+	}
+	close(stop)
+	wg.Wait()
+	return gap, rss
+}
+
+// newSink builds the config's sink, a reader of its (reports, messages,
+// bytes) — acknowledged by the broker for Kafka — and its closer.
+func newSink(cfg *config.Config, plan *config.Plan) (kafkaout.Sink, func() (uint64, uint64, uint64), func() error, error) {
+	if cfg.Kafka.Sink == config.SinkDiscard {
+		d := kafkaout.NewDiscard(cfg.Kafka.Queue.Messages)
+		read := func() (uint64, uint64, uint64) {
+			m, r, b := d.Counts()
+			return uint64(r), uint64(m), uint64(b)
+		}
+		return d, read, func() error { return nil }, nil
+	}
+	prod, err := kafkaout.NewProducer(kafkaout.ProducerConfig{
+		Librdkafka: cfg.Kafka.Producer, Connections: cfg.Kafka.Connections, PoolMessages: cfg.Kafka.Queue.Messages,
+		CPUs: dpdk.HousekeepingCPUs(), Topics: plan.Topics(), CreateTopics: cfg.Kafka.CreateTopics.Enabled,
+		Partitions: cfg.Kafka.CreateTopics.Partitions, ReplicationFactor: cfg.Kafka.CreateTopics.ReplicationFactor,
+	})
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("kafka: %w", err)
+	}
+	read := func() (uint64, uint64, uint64) {
+		t := prod.Total()
+		return t.DeliveredReports, t.Delivered, t.DeliveredBytes
+	}
+	return prod, read, func() error { return prod.Close(time.Duration(cfg.Kafka.FlushTimeout)) }, nil
+}
+
+// procCPU returns the process's utime+stime in seconds.
+func procCPU() float64 {
+	b, err := os.ReadFile("/proc/self/stat")
+	if err != nil {
+		return 0
+	}
+	s := string(b)
+	f := strings.Fields(s[strings.LastIndexByte(s, ')')+2:])
+	// fields after the command: state(0) ... utime(11) stime(12), in ticks
+	u, _ := strconv.ParseFloat(f[11], 64)
+	st, _ := strconv.ParseFloat(f[12], 64)
+	return (u + st) / 100
+}
+
+// procRSSMB returns the resident set size in MiB.
+func procRSSMB() float64 {
+	b, err := os.ReadFile("/proc/self/statm")
+	if err != nil {
+		return 0
+	}
+	f := strings.Fields(string(b))
+	pages, _ := strconv.ParseFloat(f[1], 64)
+	return pages * float64(os.Getpagesize()) / (1 << 20)
+}
