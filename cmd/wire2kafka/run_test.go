@@ -222,9 +222,10 @@ func comparePcaps(t *testing.T, want, got string) {
 	}
 }
 
-// TestRunSIGTERMUnderLoad: SIGTERM while net_pcap replays a capture for
-// ever: the daemon drains, everything received is accounted for and
-// everything submitted is delivered before it exits 0.
+// TestRunSIGTERMUnderLoad: SIGHUP reloads (or refuses) rules while
+// net_pcap replays a capture for ever, then SIGTERM: the daemon drains,
+// everything received is accounted for and everything submitted is
+// delivered before it exits 0.
 func TestRunSIGTERMUnderLoad(t *testing.T) {
 	bin := binary(t)
 	capture, _ := genCapture(t, intgen.Options{Format: intgen.FormatTR, Flows: 8, Packets: 500, Seed: 12, Micro: true})
@@ -241,7 +242,31 @@ func TestRunSIGTERMUnderLoad(t *testing.T) {
 	for !strings.Contains(out.String(), "pipeline started") && time.Now().Before(deadline) {
 		time.Sleep(100 * time.Millisecond)
 	}
-	time.Sleep(2 * time.Second)
+	time.Sleep(time.Second)
+	// SIGHUP with a rule change applies it; with a change that needs a
+	// restart it is refused and the running rules stay.
+	orig, err := os.ReadFile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct{ from, to, want string }{
+		{"dst_port: 32766", "dst_port: 32766\n    priority: 7", "reload applied"},
+		{"mbufs: 4095", "mbufs: 8191", "reload refused"},
+	}
+	for _, st := range steps {
+		if err := os.WriteFile(cfg, bytes.Replace(orig, []byte(st.from), []byte(st.to), 1), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		cmd.Process.Signal(syscall.SIGHUP)
+		deadline := time.Now().Add(10 * time.Second)
+		for !strings.Contains(out.String(), st.want) && time.Now().Before(deadline) {
+			time.Sleep(50 * time.Millisecond)
+		}
+		if !strings.Contains(out.String(), st.want) {
+			t.Fatalf("SIGHUP after %q -> %q: no %q in the log:\n%s", st.from, st.to, st.want, out.String())
+		}
+	}
+	time.Sleep(time.Second)
 	cmd.Process.Signal(syscall.SIGTERM)
 	if err := cmd.Wait(); err != nil {
 		t.Fatalf("run after SIGTERM: %v\n%s", err, out.String())
