@@ -2,6 +2,7 @@ package dpdk_test
 
 import (
 	"errors"
+	"strings"
 	"math/rand/v2"
 	"sync/atomic"
 	"testing"
@@ -203,6 +204,20 @@ func TestACLErrors(t *testing.T) {
 		} else {
 			t.Logf("%s: %v", c.name, err)
 		}
+	}
+	// A memory limit too small for the rules: DPDK's build error, wrapped.
+	rs := randomRules(rand.New(rand.NewPCG(7, 8)), 200)
+	acls := make([]dpdk.ACLRule, len(rs))
+	for i, r := range rs {
+		acls[i] = r.ACLRule()
+	}
+	if a, err := dpdk.NewACL(dpdk.ACLConfig{MaxSize: 4096}, acls); err == nil || !strings.Contains(err.Error(), "build 200 rules") {
+		if a != nil {
+			a.Close()
+		}
+		t.Errorf("200 rules in 4 KiB: %v", err)
+	} else {
+		t.Logf("200 rules in 4 KiB: %v", err)
 	}
 	bad := okRule
 	bad.SrcPrefix = 33
