@@ -2,8 +2,8 @@ package dpdk_test
 
 import (
 	"errors"
-	"strings"
 	"math/rand/v2"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
