@@ -26,8 +26,13 @@ type Config struct {
 // arguments are built from these and from Ports (see Plan.EALArgs).
 type EAL struct {
 	// Lcores lists the lcores EAL starts, as "0-3", "0,2,4-7" or a list.
-	// Required. Lcore ids are also CPU ids (-l).
+	// Required. Lcore ids are also CPU ids (-l), unless CPUs is set.
 	Lcores LcoreSet `yaml:"lcores"`
+	// CPUs, when set, are the CPUs the lcores run on, assigned round-robin
+	// in order (EAL --lcores lcore@cpu): "0" runs every lcore on CPU 0, so
+	// a pipeline runs on a 1-core machine; "0-1" maps lcores 0,1,2 to CPUs
+	// 0,1,0. Default none: lcore id = CPU id.
+	CPUs LcoreSet `yaml:"cpus"`
 	// MainLcore is the lcore of the main (control) thread; it runs no
 	// worker. Default: the first of Lcores.
 	MainLcore int `yaml:"main_lcore"`

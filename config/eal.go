@@ -2,6 +2,7 @@ package config
 
 import (
 	"bufio"
+	"fmt"
 	"os"
 	"strconv"
 	"strings"
@@ -23,7 +24,7 @@ func (p *Plan) UseHugepages(hugepagesFreeMB int) bool {
 
 // EALArgs builds the EAL arguments, without argv[0]:
 //
-//	-l <lcores> --main-lcore <id> --file-prefix <prefix> -m <memory_mb>
+//	-l <lcores> --main-lcore <id>      (--lcores <l>@<cpu>,... with eal.cpus) --file-prefix <prefix> -m <memory_mb>
 //	--in-memory                        (with hugepages)
 //	--no-huge                          (without)
 //	-a <pci>[,<devargs>]               per PCI port, or --no-pci when there is none
@@ -33,8 +34,16 @@ func (p *Plan) UseHugepages(hugepagesFreeMB int) bool {
 // hugepagesFreeMB matters only for eal.hugepages auto (see UseHugepages).
 func (p *Plan) EALArgs(hugepagesFreeMB int) []string {
 	e := p.Config.EAL
+	lcores := []string{"-l", e.Lcores.String()}
+	if len(e.CPUs) > 0 {
+		var m []string
+		for i, l := range e.Lcores {
+			m = append(m, fmt.Sprintf("%d@%d", l, e.CPUs[i%len(e.CPUs)]))
+		}
+		lcores = []string{"--lcores", strings.Join(m, ",")}
+	}
 	args := []string{
-		"-l", e.Lcores.String(),
+		lcores[0], lcores[1],
 		"--main-lcore", strconv.Itoa(e.MainLcore),
 		"--file-prefix", e.FilePrefix,
 		"-m", strconv.Itoa(e.MemoryMB),

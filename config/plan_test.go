@@ -200,6 +200,16 @@ rules: [{name: all, kafka_topic: t, output: raw}]
 	if got := strings.Join(plan.EALArgs(0), " "); got != want {
 		t.Errorf("pci:\n got %s\nwant %s", got, want)
 	}
+	// eal.cpus maps the lcores onto fewer CPUs: a pipeline on one core.
+	oneCPU := strings.Replace(pci, `main_lcore: 3, hugepages: on}`, `main_lcore: 3, hugepages: on, cpus: "0"}`, 1)
+	plan, err = mustParse(t, oneCPU).Resolve()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = "--lcores 1@0,3@0,4@0 --main-lcore 3 "
+	if got := strings.Join(plan.EALArgs(0), " "); !strings.HasPrefix(got, want) {
+		t.Errorf("cpus 0:\n got %s\nwant prefix %s", got, want)
+	}
 }
 
 // TestValidateGoBuilt checks that a Config built in Go gets the same
