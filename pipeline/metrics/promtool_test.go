@@ -2,7 +2,9 @@ package metrics
 
 import (
 	"bytes"
+	"os"
 	"os/exec"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -123,5 +125,29 @@ wire2kafka_ring_free_slots{pipeline="p0",stage="kafka",worker="p0/kafka-worker-0
 `
 	if got.String() != strings.TrimPrefix(want, "\n") {
 		t.Errorf("got:\n%s\nwant:\n%s", got.String(), want)
+	}
+}
+
+// TestDocsListEveryMetric: docs/metrics.md names every metric of the
+// collector.
+func TestDocsListEveryMetric(t *testing.T) {
+	b, err := os.ReadFile(repoPath(t, "docs/metrics.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := regexp.MustCompile(`fqName: "([^"]+)"`)
+	n := 0
+	for _, d := range newDescs().all() {
+		m := name.FindStringSubmatch(d.String())
+		if m == nil {
+			t.Fatalf("no name in %s", d)
+		}
+		n++
+		if !strings.Contains(string(b), "`"+m[1]+"`") {
+			t.Errorf("docs/metrics.md does not list %s", m[1])
+		}
+	}
+	if n < 60 {
+		t.Errorf("only %d metrics", n)
 	}
 }
