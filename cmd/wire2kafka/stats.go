@@ -67,6 +67,42 @@ type scrape struct {
 	workers []pipeline.WorkerStats
 	kafka   map[string]float64 // wire2kafka_kafka_* and wire2kafka_discard_* summed over connections
 	failed  map[string]float64 // failed messages by reason
+	ports   map[string]*portCounts
+}
+
+// portCounts are the DPDK counters of one port.
+type portCounts struct {
+	received, lost uint64 // ipackets; imissed + ierrors + rx_nombuf
+}
+
+// portRows builds the daemon's [nic-port-NAME] and [nic] rows (see
+// pipeline.PortRows), with the receive rate against prev.
+func (s *scrape) portRows(prev *scrape, dt time.Duration) []pipeline.TableRow {
+	names := make([]string, 0, len(s.ports))
+	for n := range s.ports {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	sum := pipeline.TableRow{Name: "[nic]", RingSpace: -1}
+	var rows []pipeline.TableRow
+	for _, n := range names {
+		c := s.ports[n]
+		r := pipeline.TableRow{Name: "[nic-port-" + n + "]", In: c.received, Out: c.received, Drops: c.lost, RingSpace: -1}
+		if prev != nil && dt > 0 {
+			if pc, ok := prev.ports[n]; ok && c.received >= pc.received {
+				r.InMpps = float64(c.received-pc.received) / dt.Seconds() / 1e6
+			}
+		}
+		rows = append(rows, r)
+		sum.In += r.In
+		sum.Out += r.Out
+		sum.Drops += r.Drops
+		sum.InMpps += r.InMpps
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	return append(rows, sum)
 }
 
 func fetchScrape(c *http.Client, url string) (*scrape, error) {
@@ -88,7 +124,14 @@ func parseScrape(r io.Reader, at time.Time) (*scrape, error) {
 	if err != nil {
 		return nil, fmt.Errorf("stats: parse metrics: %w", err)
 	}
-	s := &scrape{at: at, kafka: map[string]float64{}, failed: map[string]float64{}}
+	s := &scrape{at: at, kafka: map[string]float64{}, failed: map[string]float64{}, ports: map[string]*portCounts{}}
+	port := func(m *dto.Metric) *portCounts {
+		n := labels(m)["port"]
+		if s.ports[n] == nil {
+			s.ports[n] = &portCounts{}
+		}
+		return s.ports[n]
+	}
 	byName := map[string]*pipeline.WorkerStats{}
 	worker := func(m *dto.Metric) *pipeline.WorkerStats {
 		l := labels(m)
@@ -123,6 +166,10 @@ func parseScrape(r io.Reader, at time.Time) (*scrape, error) {
 				worker(m).RingFree = int(v)
 			case "wire2kafka_ring_capacity_slots":
 				worker(m).RingCap = int(v)
+			case "wire2kafka_port_rx_packets_total":
+				port(m).received = uint64(v)
+			case "wire2kafka_port_rx_missed_total", "wire2kafka_port_rx_errors_total", "wire2kafka_port_rx_nombuf_total":
+				port(m).lost += uint64(v)
 			case "wire2kafka_kafka_messages_failed_total":
 				s.failed[labels(m)["reason"]] += v
 			default:
@@ -171,14 +218,16 @@ func kindOf(stage string) config.Kind {
 	return config.Kind(255)
 }
 
-// write prints the table (rates against prev when given) and the sink line.
+// write prints the table (rates against prev when given) and the sink
+// line: the daemon's own table, NIC port rows first.
 func (s *scrape) write(w io.Writer, prev *scrape) error {
 	var pw []pipeline.WorkerStats
 	var dt time.Duration
 	if prev != nil && sameWorkers(prev.workers, s.workers) {
 		pw, dt = prev.workers, s.at.Sub(prev.at)
 	}
-	if err := pipeline.WriteTable(w, pipeline.Rows(s.workers, pw, dt)); err != nil {
+	rows := append(s.portRows(prev, dt), pipeline.Rows(s.workers, pw, dt)...)
+	if err := pipeline.WriteTable(w, rows); err != nil {
 		return err
 	}
 	k := s.kafka

@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"wire2kafka/config"
+	"wire2kafka/dpdk"
 	"wire2kafka/kafkaout"
 	"wire2kafka/pipeline"
 	"wire2kafka/pipeline/metrics"
@@ -32,6 +33,12 @@ func (f *fakeWorkers) Stats() []pipeline.WorkerStats {
 	f.stats[0].In += f.step
 	f.stats[0].Out += f.step
 	return out
+}
+
+type fakePorts struct{}
+
+func (fakePorts) PortStats() []metrics.PortStats {
+	return []metrics.PortStats{{Name: "net_pcap0", Driver: "net_pcap", Stats: dpdk.Stats{IPackets: 100500, IMissed: 400, RxNoMbuf: 100}}}
 }
 
 type fakeKafka struct{ c kafkaout.Counters }
@@ -67,7 +74,7 @@ func TestStatsCommand(t *testing.T) {
 	workers := &fakeWorkers{stats: testWorkers(), step: 2_000_000}
 	k := kafkaout.Counters{Delivered: 9000, DeliveredReports: 96000, DeliveredBytes: 5e6, Failed: 10, FailedReports: 1000,
 		FailedBy: map[string]uint64{"_MSG_TIMED_OUT": 10}, InFlight: 5, Latency: make([]uint64, len(kafkaout.LatencyBounds)+1)}
-	col := metrics.NewCollector(metrics.Sources{Workers: workers, Kafka: fakeKafka{k}}, "test")
+	col := metrics.NewCollector(metrics.Sources{Workers: workers, Kafka: fakeKafka{k}, Ports: fakePorts{}}, "test")
 	reg, err := metrics.NewRegistry(col)
 	if err != nil {
 		t.Fatal(err)
@@ -76,7 +83,9 @@ func TestStatsCommand(t *testing.T) {
 	defer srv.Close()
 
 	var want bytes.Buffer
-	pipeline.WriteTable(&want, pipeline.Rows(testWorkers(), nil, 0))
+	nic := []pipeline.TableRow{{Name: "[nic-port-net_pcap0]", In: 100500, Out: 100500, Drops: 500, RingSpace: -1},
+		{Name: "[nic]", In: 100500, Out: 100500, Drops: 500, RingSpace: -1}}
+	pipeline.WriteTable(&want, append(nic, pipeline.Rows(testWorkers(), nil, 0)...))
 	var got bytes.Buffer
 	if err := statsCmd([]string{"-u", srv.URL}, &got); err != nil {
 		t.Fatal(err)
