@@ -10,6 +10,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -63,11 +64,44 @@ func main() {
 	seconds := flag.Float64("seconds", 5, "seconds measured")
 	x := props{}
 	flag.Var(x, "X", "librdkafka setting key=value (repeatable)")
+	create := flag.String("create", "", "only create these comma-separated topics (1 partition) and exit")
 	flag.Parse()
+	if *create != "" {
+		if err := createTopics(*bootstrap, strings.Split(*create, ",")); err != nil {
+			fmt.Fprintln(os.Stderr, "scionint:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(*pcapPath, *bootstrap, *topic, *warmup, *seconds, x); err != nil {
 		fmt.Fprintln(os.Stderr, "scionint:", err)
 		os.Exit(1)
 	}
+}
+
+// createTopics creates topics of one partition (existing ones are fine).
+func createTopics(bootstrap string, topics []string) error {
+	a, err := kafka.NewAdminClient(&kafka.ConfigMap{"bootstrap.servers": bootstrap})
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	var specs []kafka.TopicSpecification
+	for _, t := range topics {
+		specs = append(specs, kafka.TopicSpecification{Topic: t, NumPartitions: 1, ReplicationFactor: 1})
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	res, err := a.CreateTopics(ctx, specs)
+	if err != nil {
+		return err
+	}
+	for _, r := range res {
+		if c := r.Error.Code(); c != kafka.ErrNoError && c != kafka.ErrTopicAlreadyExists {
+			return fmt.Errorf("topic %s: %w", r.Topic, r.Error)
+		}
+	}
+	return nil
 }
 
 // load decodes every report of the capture into the generated types.
