@@ -8,7 +8,7 @@ LDFLAGS  := -X main.version=$(VERSION)
 FUZZTIME ?= 5m
 export PATH := $(CURDIR)/bin:$(PATH)
 
-.PHONY: all deps build test demo proto proto-check fuzz kafka-up kafka-down clean
+.PHONY: all deps build test demo bench proto proto-check fuzz kafka-up kafka-down clean
 
 all: build
 
@@ -27,6 +27,11 @@ test: deps
 ## demo: capture -> DPDK -> pipeline -> local Kafka -> consumer summary, verified against the truth
 demo: deps build
 	@deploy/demo/demo.sh
+
+## bench: wire2kafka vs the bare C limit and vs the tools people use instead;
+## one table, out/bench/results.json, docs/benchmarks.md (BENCH_SECONDS, BENCH_ROUNDS)
+bench: deps build
+	@deploy/bench/bench.sh
 
 ## proto: regenerate report/reportpb from report/report.proto
 proto:

@@ -42,6 +42,7 @@ BENCHTIME=${SECS}s PERF_RECORDS=$(awk -v s="$SECS" 'BEGIN { printf "%d", s * 200
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 RUNS=$OUT/runs.jsonl
+VA=w2k$$a VB=w2k$$b # veth pair of case 2c
 : >"$RUNS"
 LOG=$OUT/bench.log
 : >"$LOG"
@@ -64,7 +65,7 @@ veth_up=0
 bg_pids=()
 cleanup() {
   for p in "${bg_pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  if [ "$veth_up" = 1 ]; then ip link del w2kb0 2>/dev/null || true; fi
+  if [ "$veth_up" = 1 ]; then ip link del ${VA} 2>/dev/null || true; fi
   if [ -n "$kafka_dir" ]; then KAFKA_PORT=$PORT deploy/kafka/kafka.sh stop "$kafka_dir" >/dev/null 2>&1 || true; fi
 }
 trap cleanup EXIT
@@ -173,9 +174,9 @@ if has_case 2; then
   echo "{\"kafka_version\":\"$KVER\"}" >"$OUT/kafka.json"
   "$OUT/scionint" -b "$B" -create scionint,kernel,perf >>"$LOG" 2>&1
   # veth pair for case c (root only).
-  if ip link add w2kb0 type veth peer name w2kb1 2>>"$LOG"; then
+  if ip link add ${VA} type veth peer name ${VB} 2>>"$LOG"; then
     veth_up=1
-    ip link set w2kb0 up && ip link set w2kb1 up
+    ip link set ${VA} up && ip link set ${VB} up
   fi
   for r in $(seq 1 "$ROUNDS"); do
     say "case 2 round $r: a. wire2kafka batch"
@@ -194,12 +195,12 @@ if has_case 2; then
     if [ "$veth_up" = 1 ]; then
       say "case 2 round $r: c. tcpreplay -> veth -> tcpdump -l | kcat -P"
       before=$(watermark kernel || echo 0)
-      (tcpdump -l -nn -tt -i w2kb1 2>>"$LOG" | kcat -P -b "$B" -t kernel -X linger.ms=5 -X compression.type=lz4 2>>"$LOG") &
+      (tcpdump -l -nn -tt -i ${VB} 2>>"$LOG" | kcat -P -b "$B" -t kernel -X linger.ms=5 -X compression.type=lz4 2>>"$LOG") &
       bg_pids+=($!)
       cpid=$!
       sleep 1
       t0=$(date +%s.%N)
-      timeout "$(echo "$WARM + $SECS" | bc)" tcpreplay -q -t -l 0 -i w2kb0 "$PCAP" >>"$LOG" 2>&1 || true
+      timeout "$(echo "$WARM + $SECS" | bc)" tcpreplay -q -t -l 0 -i ${VA} "$PCAP" >>"$LOG" 2>&1 || true
       t1=$(date +%s.%N)
       sleep 2
       # CPU of tcpdump and kcat (children of the subshell) before they exit.
