@@ -67,7 +67,7 @@ kafka:
   create_topics: {enabled: true, partitions: 3}
   flush_timeout: 30s
   producer: {bootstrap.servers: %q}
-metrics: {table_interval: 0s}
+metrics: {listen: "127.0.0.1:0", table_interval: 0s}
 pipelines:
   - name: p0
     rx: [{port: net_pcap0, lcore: 1}]
