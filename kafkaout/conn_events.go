@@ -41,11 +41,12 @@ func (c *conn) handle(ev kafka.Event) {
 		}
 	case kafka.Error:
 		c.c.clientErrors[codeSlot(int(e.Code()))].Add(1)
-		if e.IsFatal() {
+		switch {
+		case e.IsFatal():
 			c.log.Error("librdkafka fatal error: the producer is unusable", "err", e)
-		} else if e.Code() == kafka.ErrTransport || e.Code() == kafka.ErrAllBrokersDown {
+		case e.Code() == kafka.ErrTransport || e.Code() == kafka.ErrAllBrokersDown:
 			// librdkafka's own log lines say the same (forwardLogs); counted above.
-		} else if e.Code() != c.lastErr || time.Since(c.lastErrLog) > errLogGap {
+		case e.Code() != c.lastErr || time.Since(c.lastErrLog) > errLogGap:
 			c.lastErr, c.lastErrLog = e.Code(), time.Now()
 			c.log.Warn("librdkafka", "reason", errName(int(e.Code())), "err", e)
 		}

@@ -272,6 +272,7 @@ func TestProducerBrokerOutage(t *testing.T) {
 		msgs := readAll(t, bootstrap, l.topic, int(tot.Delivered), 60*time.Second)
 		if uint64(len(msgs)) != tot.Delivered {
 			t.Errorf("%s: consumed %d messages, delivered %d", l.topic, len(msgs), tot.Delivered)
+			logWatermarks(t, bootstrap, l.topic, msgs)
 		}
 		seen := map[string]map[uint64]bool{}
 		var gaps uint64
@@ -316,5 +317,37 @@ func TestProducerBrokerOutage(t *testing.T) {
 	t.Logf("RSS: %d MiB at start, %d MiB at most (+%d MiB)", rss0/1024, maxRSS.Load()/1024, grow)
 	if grow > 400 {
 		t.Errorf("RSS grew by %d MiB during the outage", grow)
+	}
+}
+
+// logWatermarks logs, per partition, the broker's low and high watermarks,
+// the offsets consumed and the first offsets missing (diagnostics).
+func logWatermarks(t *testing.T, bootstrap, topic string, msgs []*kafka.Message) {
+	c, err := kafka.NewConsumer(&kafka.ConfigMap{"bootstrap.servers": bootstrap, "group.id": "diag"})
+	if err != nil {
+		t.Log(err)
+		return
+	}
+	defer c.Close()
+	got := map[int32]map[int64]bool{}
+	for _, m := range msgs {
+		p := m.TopicPartition.Partition
+		if got[p] == nil {
+			got[p] = map[int64]bool{}
+		}
+		got[p][int64(m.TopicPartition.Offset)] = true
+	}
+	for p := int32(0); p < 8; p++ {
+		lo, hi, err := c.QueryWatermarkOffsets(topic, p, 5000)
+		if err != nil {
+			break
+		}
+		var missing []int64
+		for o := lo; o < hi && len(missing) < 10; o++ {
+			if !got[p][o] {
+				missing = append(missing, o)
+			}
+		}
+		t.Logf("%s[%d]: watermarks %d..%d, consumed %d, offsets not consumed %v", topic, p, lo, hi, len(got[p]), missing)
 	}
 }
