@@ -220,6 +220,11 @@ func TestProducerBrokerOutage(t *testing.T) {
 
 	time.Sleep(4 * time.Second)
 	t.Logf("before outage: big %+v", big.Total().Delivered)
+	for i, p := range []*Producer{big, small} {
+		for j, c := range p.Counters() {
+			t.Logf("producer %d connection %d: idempotent producer id %d", i, j, c.Librdkafka.ProducerID)
+		}
+	}
 	b.kill(t)
 	t.Log("broker stopped")
 	time.Sleep(20 * time.Second)

@@ -20,6 +20,7 @@ type LibrdkafkaStats struct {
 	TxRetries    uint64 // request retries, summed over brokers (cumulative)
 	TxMessages   uint64 // messages sent (txmsgs, cumulative)
 	TxBytes      uint64 // message bytes sent (txmsg_bytes, cumulative)
+	ProducerID   int64  // idempotent producer id (eos.producer_id; -1 before one is assigned)
 }
 
 func (s *LibrdkafkaStats) add(o LibrdkafkaStats) {
@@ -35,6 +36,7 @@ func (s *LibrdkafkaStats) add(o LibrdkafkaStats) {
 	s.TxRetries += o.TxRetries
 	s.TxMessages += o.TxMessages
 	s.TxBytes += o.TxBytes
+	s.ProducerID = o.ProducerID // of the last connection: per connection in Counters()
 }
 
 // libStats holds the last parsed statistics of one connection.
@@ -56,7 +58,10 @@ type rawStats struct {
 	MsgSize    uint64 `json:"msg_size"`
 	TxMsgs     uint64 `json:"txmsgs"`
 	TxMsgBytes uint64 `json:"txmsg_bytes"`
-	Brokers    map[string]struct {
+	EOS        struct {
+		ProducerID int64 `json:"producer_id"`
+	} `json:"eos"`
+	Brokers map[string]struct {
 		Source      string `json:"source"`
 		State       string `json:"state"`
 		TxErrs      uint64 `json:"txerrs"`
@@ -77,7 +82,7 @@ func (l *libStats) parse(js string, events uint64) error {
 	if err := json.Unmarshal([]byte(js), &r); err != nil {
 		return err
 	}
-	s := &LibrdkafkaStats{Events: events, QueueMsgs: r.MsgCnt, QueueBytes: r.MsgSize, TxMessages: r.TxMsgs, TxBytes: r.TxMsgBytes}
+	s := &LibrdkafkaStats{Events: events, QueueMsgs: r.MsgCnt, QueueBytes: r.MsgSize, TxMessages: r.TxMsgs, TxBytes: r.TxMsgBytes, ProducerID: r.EOS.ProducerID}
 	for _, b := range r.Brokers {
 		if b.Source == "internal" {
 			continue
