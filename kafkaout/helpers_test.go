@@ -55,15 +55,24 @@ func fillBatch(m *Message, topic string, i int, seq uint64, first uint64, report
 // failing the test after timeout.
 func readAll(t *testing.T, bootstrap, topic string, n int, timeout time.Duration) []*kafka.Message {
 	t.Helper()
+	// Every partition assigned from its first offset: no consumer group,
+	// so no rebalance or committed offset can hide a message.
 	c, err := kafka.NewConsumer(&kafka.ConfigMap{
-		"bootstrap.servers": bootstrap, "group.id": topic + "-reader", "auto.offset.reset": "earliest",
-		"enable.auto.commit": false, "go.application.rebalance.enable": false,
+		"bootstrap.servers": bootstrap, "group.id": topic + "-reader", "enable.auto.commit": false,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	if err := c.Subscribe(topic, nil); err != nil {
+	md, err := c.GetMetadata(&topic, false, 10_000)
+	if err != nil || md.Topics[topic].Error.Code() != kafka.ErrNoError {
+		t.Fatalf("metadata of %s: %v %v", topic, err, md)
+	}
+	var tps []kafka.TopicPartition
+	for _, p := range md.Topics[topic].Partitions {
+		tps = append(tps, kafka.TopicPartition{Topic: &topic, Partition: p.ID, Offset: kafka.OffsetBeginning})
+	}
+	if err := c.Assign(tps); err != nil {
 		t.Fatal(err)
 	}
 	var out []*kafka.Message
