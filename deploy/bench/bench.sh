@@ -180,7 +180,12 @@ if has_case 2; then
   fi
   for r in $(seq 1 "$ROUNDS"); do
     say "case 2 round $r: a. wire2kafka batch"
-    res=$(wb pipeline -c "$OUT/k1.yaml") || true
+    prof=()
+    [ "$r" = 1 ] && prof=(-cpuprofile "$OUT/kafka.pprof")
+    res=$(wb pipeline -c "$OUT/k1.yaml" "${prof[@]}") || true
+    if [ "$r" = 1 ]; then
+      go tool pprof -top -cum -nodecount=30 "$W2K" "$OUT/kafka.pprof" >"$OUT/kafka.pprof.txt" 2>&1 || true
+    fi
     record 2 a-wire2kafka "$r" "$res"
     msgsize=$(echo "$res" | jq -r 'if .messages > 0 then (.bytes / .messages | floor) else 8192 end' 2>/dev/null || echo 8192)
     rpm=$(echo "$res" | jq -r 'if .messages > 0 then (.reports / .messages) else 1 end' 2>/dev/null || echo 1)
@@ -243,4 +248,5 @@ fi
 
 say "summary"
 "$OUT/benchreport" -runs "$RUNS" -out "$OUT" -pprof "$OUT/pipeline.pprof.txt" -kafka "$OUT/kafka.json" \
+  -kafka-pprof "$OUT/kafka.pprof.txt" \
   -seconds "$SECS" -rounds "$ROUNDS" -soak "$SOAK" $([ $SMOKE = 1 ] || echo -docs docs)

@@ -58,6 +58,7 @@ func main() {
 	docs := flag.String("docs", "", "also write DIR/benchmarks.md and DIR/bench-*.png")
 	pprofPath := flag.String("pprof", "", "pprof -top output of the pipeline, for the doc")
 	kafkaPath := flag.String("kafka", "", "JSON with the Kafka version")
+	kafkaPprof := flag.String("kafka-pprof", "", "pprof -top -cum output of case 2a, for the doc")
 	seconds := flag.Float64("seconds", 0, "measured seconds per run")
 	rounds := flag.Int("rounds", 0, "rounds")
 	soak := flag.Float64("soak", 0, "seconds of the case 5 run")
@@ -84,7 +85,8 @@ func main() {
 	}
 	if *docs != "" {
 		prof, _ := os.ReadFile(*pprofPath)
-		if err := writeDoc(filepath.Join(*docs, "benchmarks.md"), res, charts, string(prof), *pprofPath); err != nil {
+		kprof, _ := os.ReadFile(*kafkaPprof)
+		if err := writeDoc(filepath.Join(*docs, "benchmarks.md"), res, charts, string(prof), *pprofPath, string(kprof)); err != nil {
 			fail(err)
 		}
 		fmt.Printf("\nwrote %s, %s and %d charts\n", filepath.Join(*out, "results.json"), filepath.Join(*docs, "benchmarks.md"), len(charts))
@@ -188,6 +190,7 @@ func summarise(runs []run) *Results {
 	}
 	ratio("pipeline / C rx+free, 1 lcore (Mpps)", "1", "pipeline-1lc", "c-1lc", "mpps", 0.7)
 	ratio("pipeline / C rx->ring->free, 2 lcores (Mpps)", "1", "pipeline-2lc", "c-2lc", "mpps", 0.7)
+	ratio("pipeline / C, 1 lcore (C CPU-ns/pkt / pipeline CPU-ns/pkt)", "1", "c-1lc", "pipeline-1lc", "cpu_ns_per_packet", 0.7)
 	ratio("pipeline 2 lcores / 1 lcore (Mpps)", "1", "pipeline-2lc", "pipeline-1lc", "mpps", 0)
 	ratio("a. wire2kafka / b. SCION-INT way (reports/s)", "2", "a-wire2kafka", "b-scionint", "reports_per_s", 20)
 	ratio("a. wire2kafka / c. tcpdump|kcat (reports/s)", "2", "a-wire2kafka", "c-tcpdump-kcat", "reports_per_s", 0)

@@ -39,7 +39,9 @@ type PipelineResult struct {
 	GCPauseTotalMs  float64   `json:"gc_pause_total_ms"`
 	RxMaxGapMs      float64   `json:"rx_max_gap_ms"` // largest interval without RX progress (1 ms sampler)
 	RSSMB           []float64 `json:"rss_mb"`        // sampled every second of the window
-	CPUSeconds      float64   `json:"cpu_seconds"`   // utime+stime of the process in the window
+	HeapSysMB       float64   `json:"heap_sys_mb"`   // Go heap obtained from the OS, at the end of the window
+	HeapInuseMB     float64   `json:"heap_inuse_mb"`
+	CPUSeconds      float64   `json:"cpu_seconds"` // utime+stime of the process in the window
 	CPUSecPerMRep   float64   `json:"cpu_s_per_mreports"`
 	CPUNsPerPkt     float64   `json:"cpu_ns_per_packet"`
 	Drops           uint64    `json:"drops"` // pipeline drops in the window
@@ -142,6 +144,8 @@ func runPipeline(o options) (*PipelineResult, error) {
 		r.CPUSecPerMRep = r.CPUSeconds / (float64(r.Reports) / 1e6)
 	}
 	r.GCCount = gcAfter.NumGC - gcBefore.NumGC
+	r.HeapSysMB = float64(gcAfter.HeapSys) / (1 << 20)
+	r.HeapInuseMB = float64(gcAfter.HeapInuse) / (1 << 20)
 	for i := gcBefore.NumGC; i < gcAfter.NumGC; i++ {
 		ns := float64(gcAfter.PauseNs[(i+255)%256])
 		r.GCPauseMaxUs = max(r.GCPauseMaxUs, ns/1e3)
