@@ -28,9 +28,12 @@ type BatchTrailer struct {
 // 1, length-delimited) to b.
 func AppendBatchEntry(b []byte, r *Report) []byte {
 	var hs hopSizes
-	b = protowire.AppendTag(b, fBatchReports, protowire.BytesType)
-	b = protowire.AppendVarint(b, uint64(sizeReport(r, &hs)))
-	return appendReportSized(b, r, &hs)
+	n := sizeReport(r, &hs)
+	b, i := grow(b, sizeBytesField(n))
+	b[i] = fBatchReports<<3 | 2
+	i = putVarint(b, i+1, uint64(n))
+	putReport(b, i, r, &hs)
+	return b
 }
 
 // AppendBatchEntryBytes appends an already encoded Report (AppendReport's

@@ -34,15 +34,27 @@ const (
 // sizeTag is the encoded size of a tag with a field number below 16.
 const sizeTag = 1
 
+// varintLen is protowire.SizeVarint with a fast path for the small values
+// most fields hold (lengths, metadata types).
+func varintLen(v uint64) int {
+	if v < 1<<7 {
+		return 1
+	}
+	if v < 1<<14 {
+		return 2
+	}
+	return protowire.SizeVarint(v)
+}
+
 func sizeVarintField(v uint64) int {
 	if v == 0 {
 		return 0
 	}
-	return sizeTag + protowire.SizeVarint(v)
+	return sizeTag + varintLen(v)
 }
 
 func sizeBytesField(n int) int {
-	return sizeTag + protowire.SizeVarint(uint64(n)) + n
+	return sizeTag + varintLen(uint64(n)) + n
 }
 
 func appendVarintField(b []byte, num protowire.Number, v uint64) []byte {
@@ -63,7 +75,7 @@ func appendFixed64Field(b []byte, num protowire.Number, v uint64) []byte {
 
 // metadataEntrySize is the size of one map entry message (key and value).
 func metadataEntrySize(m *Metadatum) int {
-	return sizeTag + protowire.SizeVarint(uint64(m.Type)) + sizeBytesField(int(m.Len))
+	return sizeTag + varintLen(uint64(m.Type)) + sizeBytesField(int(m.Len))
 }
 
 func hopSize(h *Hop) int {
@@ -74,24 +86,70 @@ func hopSize(h *Hop) int {
 	return n
 }
 
-func appendHop(b []byte, h *Hop) []byte {
-	b = appendVarintField(b, fHopASN, h.ASN)
-	b = appendVarintField(b, fHopNodeID, uint64(h.NodeID))
-	for i := 0; i < h.NumMD; i++ {
-		m := &h.MD[i]
-		b = protowire.AppendTag(b, fHopMetadata, protowire.BytesType)
-		b = protowire.AppendVarint(b, uint64(metadataEntrySize(m)))
-		// Map entries always carry key and value, as proto.Marshal writes them.
-		b = protowire.AppendTag(b, 1, protowire.VarintType)
-		b = protowire.AppendVarint(b, uint64(m.Type))
-		b = protowire.AppendTag(b, 2, protowire.BytesType)
-		b = protowire.AppendBytes(b, m.Val[:m.Len])
+// Tag bytes of the fields the report writer emits (field number << 3 |
+// wire type; every field number here is below 16, so each tag is one byte).
+const (
+	tagReportHops        = fReportHops<<3 | 2       // bytes
+	tagReportPacketType  = fReportPacketType<<3 | 0 // varint
+	tagReportTruncated   = fReportTruncated<<3 | 2
+	tagReportReceiveTime = fReportReceiveTime<<3 | 1 // fixed64
+	tagReportSourceTime  = fReportSourceTime<<3 | 0
+	tagReportSequence    = fReportSequence<<3 | 0
+	tagHopASN            = fHopASN<<3 | 0
+	tagHopNodeID         = fHopNodeID<<3 | 0
+	tagHopMetadata       = fHopMetadata<<3 | 2
+	tagMapKey            = 1<<3 | 0 // map entry key (varint)
+	tagMapValue          = 2<<3 | 2 // map entry value (bytes)
+)
+
+// putVarint writes v at b[i:] and returns the index after it. b must have
+// room (the writers size first).
+func putVarint(b []byte, i int, v uint64) int {
+	for v >= 0x80 {
+		b[i] = byte(v) | 0x80
+		v >>= 7
+		i++
 	}
-	return b
+	b[i] = byte(v)
+	return i + 1
+}
+
+// putHop writes the fields of h at b[i:] and returns the index after them.
+// A metadata map entry is at most 16 bytes (key up to 5, value up to 8), so
+// its length is one byte.
+func putHop(b []byte, i int, h *Hop) int {
+	if h.ASN != 0 {
+		b[i] = tagHopASN
+		i = putVarint(b, i+1, h.ASN)
+	}
+	if h.NodeID != 0 {
+		b[i] = tagHopNodeID
+		i = putVarint(b, i+1, uint64(h.NodeID))
+	}
+	for k := 0; k < h.NumMD; k++ {
+		m := &h.MD[k]
+		// Map entries always carry key and value, as proto.Marshal writes them.
+		b[i] = tagHopMetadata
+		b[i+2] = tagMapKey
+		j := putVarint(b, i+3, uint64(m.Type))
+		b[j] = tagMapValue
+		b[j+1] = m.Len
+		end := j + 2 + int(m.Len)
+		if len(b)-(j+2) >= MaxMetadataLen {
+			// One 8-byte store instead of a memmove call; the bytes
+			// after end are overwritten by the fields that follow.
+			binary.LittleEndian.PutUint64(b[j+2:], binary.LittleEndian.Uint64(m.Val[:]))
+		} else {
+			copy(b[j+2:end], m.Val[:m.Len])
+		}
+		b[i+1] = byte(end - i - 2) // the entry's length
+		i = end
+	}
+	return i
 }
 
 // hopSizes holds the encoded size of each hop of one report, so that a
-// report is sized once and appended without recomputing.
+// report is sized once and written without recomputing.
 type hopSizes [MaxHops]int
 
 // sizeReport fills hs and returns the encoded size of r.
@@ -118,39 +176,59 @@ func ReportSize(r *Report) int {
 	return sizeReport(r, &hs)
 }
 
-// AppendReport appends the protobuf encoding of r (message
-// telemetry.report.Report) to b and returns the extended buffer. It does not
-// allocate when b has room. Safe for concurrent use on distinct buffers.
-func AppendReport(b []byte, r *Report) []byte {
-	for i := 0; i < r.NumHops; i++ {
-		h := &r.Hops[i]
-		b = protowire.AppendTag(b, fReportHops, protowire.BytesType)
-		b = protowire.AppendVarint(b, uint64(hopSize(h)))
-		b = appendHop(b, h)
+// putReport writes r (hop sizes from sizeReport) at b[i:] and returns the
+// index after it.
+func putReport(b []byte, i int, r *Report, hs *hopSizes) int {
+	for k := 0; k < r.NumHops; k++ {
+		b[i] = tagReportHops
+		i = putVarint(b, i+1, uint64(hs[k]))
+		i = putHop(b, i, &r.Hops[k])
 	}
-	return appendReportTail(b, r)
-}
-
-// appendReportSized is AppendReport with hop sizes from sizeReport.
-func appendReportSized(b []byte, r *Report, hs *hopSizes) []byte {
-	for i := 0; i < r.NumHops; i++ {
-		b = protowire.AppendTag(b, fReportHops, protowire.BytesType)
-		b = protowire.AppendVarint(b, uint64(hs[i]))
-		b = appendHop(b, &r.Hops[i])
+	if r.PacketType != 0 {
+		b[i] = tagReportPacketType
+		i = putVarint(b, i+1, uint64(r.PacketType))
 	}
-	return appendReportTail(b, r)
-}
-
-// appendReportTail appends the Report fields after the hops.
-func appendReportTail(b []byte, r *Report) []byte {
-	b = appendVarintField(b, fReportPacketType, uint64(r.PacketType))
 	if len(r.Truncated) > 0 {
-		b = protowire.AppendTag(b, fReportTruncated, protowire.BytesType)
-		b = protowire.AppendBytes(b, r.Truncated)
+		b[i] = tagReportTruncated
+		i = putVarint(b, i+1, uint64(len(r.Truncated)))
+		i += copy(b[i:], r.Truncated)
 	}
-	b = appendFixed64Field(b, fReportReceiveTime, r.ReceiveTime)
-	b = appendVarintField(b, fReportSourceTime, r.SourceTime)
-	b = appendVarintField(b, fReportSequence, r.Sequence)
+	if r.ReceiveTime != 0 {
+		b[i] = tagReportReceiveTime
+		binary.LittleEndian.PutUint64(b[i+1:], r.ReceiveTime)
+		i += 9
+	}
+	if r.SourceTime != 0 {
+		b[i] = tagReportSourceTime
+		i = putVarint(b, i+1, r.SourceTime)
+	}
+	if r.Sequence != 0 {
+		b[i] = tagReportSequence
+		i = putVarint(b, i+1, r.Sequence)
+	}
+	return i
+}
+
+// grow returns b extended by n bytes (allocating only when b lacks the
+// capacity) and the index where the new bytes start.
+func grow(b []byte, n int) ([]byte, int) {
+	i := len(b)
+	if cap(b)-i < n {
+		b = append(b[:cap(b)], make([]byte, i+n-cap(b))...)
+	}
+	return b[:i+n], i
+}
+
+// AppendReport appends the protobuf encoding of r (message
+// telemetry.report.Report) to b and returns the extended buffer. It sizes
+// r once, then writes
+// each byte in place (tags are constants); it does not allocate when b has
+// room. Safe for concurrent use on distinct buffers.
+func AppendReport(b []byte, r *Report) []byte {
+	var hs hopSizes
+	n := sizeReport(r, &hs)
+	b, i := grow(b, n)
+	putReport(b, i, r, &hs)
 	return b
 }
 

@@ -1,6 +1,9 @@
 package report
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+	"math/bits"
+)
 
 // INT-MD instruction bits (bit 0 is the most significant bit of the
 // 16-bit instruction bitmap) and what they become in a Hop.
@@ -27,10 +30,9 @@ var intInstrs = [16]intInstr{
 // ReasonUnsupportedInstruction if a reserved bit is set.
 func intHopLen(bitmap uint16, v1 bool) (int, Reason) {
 	n := 0
-	for i := 0; i < 16; i++ {
-		if bitmap&(0x8000>>i) == 0 {
-			continue
-		}
+	for bm := bitmap; bm != 0; {
+		i := bits.LeadingZeros16(bm) // set bits only, most significant first
+		bm &^= 0x8000 >> i
 		l := intInstrs[i].len2
 		if v1 {
 			l = intInstrs[i].len1
@@ -101,10 +103,9 @@ func parseINTStack(b []byte, off int, r *Report, v1 bool) Reason {
 			return ReasonTooManyHops
 		}
 		q := p
-		for i := 0; i < 16; i++ {
-			if bitmap&(0x8000>>i) == 0 {
-				continue
-			}
+		for bm := bitmap; bm != 0; {
+			i := bits.LeadingZeros16(bm)
+			bm &^= 0x8000 >> i
 			in := &intInstrs[i]
 			l := int(in.len2)
 			if v1 {

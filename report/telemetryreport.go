@@ -1,6 +1,9 @@
 package report
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+	"math/bits"
+)
 
 // Telemetry Report header constants.
 const (
@@ -109,10 +112,9 @@ func (d *Decoder) decodeTRBody(c []byte, inType uint8, mdLen int, nodeID uint32,
 	hop := r.NewHop()
 	hop.NodeID = nodeID
 	q := trMainFixedLen
-	for i := 0; i < 16; i++ {
-		if repMdBits&(0x8000>>i) == 0 {
-			continue
-		}
+	for bm := repMdBits; bm != 0; {
+		i := bits.LeadingZeros16(bm) // set bits only, most significant first
+		bm &^= 0x8000 >> i
 		m := trMdBits[i]
 		if m.len == 0 {
 			return ReasonUnsupportedInstruction
