@@ -30,7 +30,11 @@ func (c *conn) handle(ev kafka.Event) {
 			c.c.deliveredReports.Add(uint64(inf.reports))
 			c.c.deliveredBytes.Add(uint64(inf.bytes))
 			if inf.firstRx > 0 {
-				c.c.observeLatency(time.Duration(time.Now().UnixNano() - inf.firstRx))
+				lat := time.Duration(time.Now().UnixNano() - inf.firstRx)
+				c.c.observeLatency(lat)
+				if f := c.prod.cfg.OnDelivered; f != nil {
+					f(lat, int(inf.reports))
+				}
 			}
 		}
 		c.putInflight(inf)

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -38,11 +39,18 @@ func TestProducerAccountingOrderHeaders(t *testing.T) {
 	const flows, perFlow, partitions = 40, 150, 6
 	bootstrap := kafkatest.Bootstrap(t)
 	topic := kafkatest.NewTopic(t, partitions)
+	var hookMsgs, hookReports atomic.Int64 // two connection goroutines call the hook
 	p := newTestProducer(t, ProducerConfig{
 		Librdkafka:   map[string]string{"bootstrap.servers": bootstrap},
 		Connections:  2,
 		PoolMessages: 64,
 		Topics:       []string{topic},
+		OnDelivered: func(lat time.Duration, reports int) {
+			if lat > 0 {
+				hookMsgs.Add(1)
+			}
+			hookReports.Add(int64(reports))
+		},
 	})
 	adm := Admission{Policy: PolicyBlock, Timeout: 30 * time.Second}
 	var bb report.BatchBuilder
@@ -77,6 +85,10 @@ func TestProducerAccountingOrderHeaders(t *testing.T) {
 	}
 	if lat != n || tot.LatencySum <= 0 {
 		t.Errorf("latency histogram holds %d observations (sum %v), want %d", lat, tot.LatencySum, n)
+	}
+	if hookMsgs.Load() != n || hookReports.Load() != int64(reports) {
+		t.Errorf("OnDelivered saw %d messages with a positive latency and %d reports, want %d and %d",
+			hookMsgs.Load(), hookReports.Load(), n, reports)
 	}
 	if tot.Librdkafka.Events == 0 && testing.Verbose() {
 		t.Log("no statistics event yet (statistics.interval.ms is 5 s)")
