@@ -25,6 +25,12 @@ type meta struct {
 // metaSize is the private area the mempool must reserve per mbuf.
 const metaSize = int(unsafe.Sizeof(meta{}))
 
+// MbufPrivSize is the private area, in bytes, that mbufs arriving from a
+// port must have when they come from a pool other than the pipeline's own
+// (a net_ring port fed by another program): the pipeline keeps its
+// per-packet metadata there.
+const MbufPrivSize = metaSize
+
 // metaOf returns the metadata of m. m's pool must have a private area of at
 // least metaSize bytes (the pipeline creates its pools so).
 func metaOf(m *dpdk.Mbuf) *meta { return (*meta)(m.Priv()) }

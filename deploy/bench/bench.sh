@@ -7,20 +7,24 @@
 #      way (deploy/bench/scionint), c. tcpreplay -> veth -> tcpdump | kcat -P,
 #      d. Kafka's ProducerPerformance at wire2kafka's message size;
 #   3. encoding: protowire appender vs proto.Marshal (go test ./report -bench);
-#   5. cost over time: a longer pipeline run, RSS every second, GC trace.
+#   4. latency: wire (RX) to delivery report at 10%, 50% and 90% of case
+#      2a's rate, the packets offered at that rate to a net_ring port;
+#   5. cost over time: a long run into Kafka at 50% of case 2a's rate, RSS
+#      every second, GC trace.
 # Competitors run interleaved (A B A B ...) BENCH_ROUNDS times; the summary
 # (deploy/bench/benchreport) prints one table with medians, spreads and
 # ratios, and writes out/bench/results.json, docs/benchmarks.md and the
 # docs/bench-*.png charts.
 #
-#   bench.sh            full run (about 6 minutes with the defaults)
+#   bench.sh            full run (about 14 minutes with the defaults)
 #   bench.sh --smoke    every case for about a second, into out/bench-smoke
 #                       (docs untouched): proves the cases still run
 #
 # Environment: BENCH_SECONDS (measured window per run, default 5),
 # BENCH_WARMUP (seconds, default 1), BENCH_ROUNDS (default 3),
-# BENCH_SOAK_SECONDS (case 5, default 60), BENCH_KAFKA_PORT (default 19392),
-# BENCH_CASES (default "1 2 3 5").
+# BENCH_SOAK_SECONDS (case 5, default 300), BENCH_KAFKA_PORT (default 19392),
+# BENCH_CASES (default "1 2 3 4 5"), BENCH_RATE (packets/s of 100% load in
+# cases 4 and 5 when case 2 did not run, default 200000).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 ROOT=$PWD
@@ -30,9 +34,9 @@ SMOKE=0
 SECS=${BENCH_SECONDS:-5}
 WARM=${BENCH_WARMUP:-1}
 ROUNDS=${BENCH_ROUNDS:-3}
-SOAK=${BENCH_SOAK_SECONDS:-60}
+SOAK=${BENCH_SOAK_SECONDS:-300}
 PORT=${BENCH_KAFKA_PORT:-19392}
-CASES=${BENCH_CASES:-1 2 3 5}
+CASES=${BENCH_CASES:-1 2 3 4 5}
 OUT=out/bench
 if [ $SMOKE = 1 ]; then
   SECS=1 WARM=0.3 ROUNDS=1 SOAK=1 OUT=out/bench-smoke
@@ -120,6 +124,10 @@ EOF
 config 1 discard '{policy: busy}' >"$OUT/c1.yaml"
 config 2 discard '{policy: busy}' >"$OUT/c2.yaml"
 config 1 kafka '{policy: sleep, sleep_us: 50}' >"$OUT/k1.yaml"
+# l1.yaml: k1 with the port replaced by net_ring_paced, which w2kbench feeds
+# at -rate packets/s from the same capture (cases 4 and 5).
+sed -e 's|{name: net_pcap0, devargs: "[^"]*", |{name: net_ring_paced, |' -e 's/port: net_pcap0/port: net_ring_paced/' \
+  "$OUT/k1.yaml" >"$OUT/l1.yaml"
 
 W2K="$OUT/w2kbench"
 wb() { "$W2K" "$@" -map-lcores -warmup "$WARM" -seconds "$SECS" 2>>"$LOG" | last_json; }
@@ -151,24 +159,20 @@ if has_case 3; then
     }' >>"$RUNS"
 fi
 
-if has_case 5; then
-  say "case 5: cost over time, ${SOAK}s pipeline run (1 lcore, discard), GODEBUG=gctrace=1"
-  GODEBUG=gctrace=1 "$W2K" pipeline -c "$OUT/c1.yaml" -map-lcores -warmup "$WARM" -seconds "$SOAK" \
-    2>"$OUT/gctrace.txt" | last_json >"$OUT/soak.json" || true
-  gcs=$(grep -c '^gc ' "$OUT/gctrace.txt" || true)
-  record 5 soak 1 "$(jq -c --argjson gcs "${gcs:-0}" '. + {gctrace_lines: $gcs}' "$OUT/soak.json" 2>/dev/null || echo '')"
-fi
-
 # watermark TOPIC: messages the broker holds in partition 0 of TOPIC.
 watermark() {
   kcat -b "127.0.0.1:$PORT" -Q -t "$1:0:-1" 2>/dev/null | awk '{print $NF}' | tail -1
 }
 
-if has_case 2; then
-  say "case 2: local Kafka broker on $PORT"
+B=127.0.0.1:$PORT
+if has_case 2 || has_case 4 || has_case 5; then
+  say "local Kafka broker on $PORT"
   kafka_dir=$(mktemp -d /tmp/w2k-bench-kafka.XXXXXX)
   KAFKA_PORT=$PORT deploy/kafka/kafka.sh start "$kafka_dir" >>"$LOG" 2>&1
-  B=127.0.0.1:$PORT
+fi
+
+if has_case 2; then
+  say "case 2: into the broker"
   CP=$(deploy/kafka/kafka.sh classpath)
   KVER=$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' deploy/kafka/pom.xml)
   echo "{\"kafka_version\":\"$KVER\"}" >"$OUT/kafka.json"
@@ -244,6 +248,33 @@ if has_case 2; then
         reports_per_message:$rpm, reports_per_s:($rps*$rpm), cpu_seconds:($u+$s),
         cpu_s_per_mreports:(if $n > 0 then ($u+$s)/($n*$rpm/1e6) else 0 end), note:"records/s x reports per wire2kafka message; CPU incl. JVM start"}')"
   done
+fi
+
+# RATE: 100% load of cases 4 and 5, case 2a's median reports/s (one
+# report per packet).
+RATE=$(jq -s '[.[] | select(.case == "2" and .who == "a-wire2kafka") | .result.reports_per_s // empty] | sort |
+  if length > 0 then .[length / 2 | floor] | floor else empty end' "$RUNS" 2>/dev/null || true)
+RATE=${RATE:-${BENCH_RATE:-200000}}
+[ "$RATE" -gt 0 ] 2>/dev/null || RATE=${BENCH_RATE:-200000}
+
+if has_case 4; then
+  say "case 4: latency at 10%, 50%, 90% of $RATE packets/s, $ROUNDS interleaved rounds of ${SECS}s"
+  for r in $(seq 1 "$ROUNDS"); do
+    for pct in 10 50 90; do
+      rate=$(( RATE * pct / 100 ))
+      record 4 "load-${pct}pct" "$r" "$(wb pipeline -c "$OUT/l1.yaml" -rate "$rate" -pcap "$PCAP" |
+        jq -c --argjson pct "$pct" --argjson full "$RATE" '. + {load_pct: $pct, full_rate: $full}' 2>/dev/null || true)"
+    done
+  done
+fi
+
+if has_case 5; then
+  soak_rate=$(( RATE / 2 ))
+  say "case 5: cost over time, ${SOAK}s into Kafka at $soak_rate packets/s (50%), 1 lcore, GODEBUG=gctrace=1"
+  GODEBUG=gctrace=1 "$W2K" pipeline -c "$OUT/l1.yaml" -rate "$soak_rate" -pcap "$PCAP" -map-lcores -warmup "$WARM" \
+    -seconds "$SOAK" 2>"$OUT/gctrace.txt" | last_json >"$OUT/soak.json" || true
+  gcs=$(grep -c '^gc ' "$OUT/gctrace.txt" || true)
+  record 5 soak 1 "$(jq -c --argjson gcs "${gcs:-0}" '. + {gctrace_lines: $gcs}' "$OUT/soak.json" 2>/dev/null || echo '')"
 fi
 
 say "summary"

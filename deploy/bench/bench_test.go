@@ -39,6 +39,7 @@ func TestSmoke(t *testing.T) {
 		"1/pipeline-1lc": "mpps", "1/c-1lc": "mpps", "1/pipeline-2lc": "mpps", "1/c-2lc": "mpps",
 		"2/a-wire2kafka": "reports_per_s", "2/b-scionint": "reports_per_s", "2/d-producerperf": "records_per_s",
 		"3/tr/append": "ns_per_report", "3/tr/proto.Marshal": "ns_per_report",
+		"4/load-10pct": "latency_p50_ms", "4/load-50pct": "latency_p99_ms", "4/load-90pct": "latency_p999_ms",
 		"5/soak": "mpps",
 	}
 	if os.Geteuid() == 0 {

@@ -89,6 +89,46 @@ func lineChart(path, title, unit string, ys []float64) error {
 	return writePNG(path, img)
 }
 
+// seriesChart draws several named series over the same categories (x),
+// with a legend; y starts at 0.
+func seriesChart(path, title, unit, xtitle string, xs, order []string, series map[string][]float64) error {
+	const scale, left, w, h, top = 2, 90, 640, 260, 80
+	img := image.NewRGBA(image.Rect(0, 0, left+w+120, top+h+70))
+	fill(img, 0, 0, img.Bounds().Dx(), img.Bounds().Dy(), white)
+	drawText(img, 10, 12, scale+1, title, black)
+	hi := 0.0
+	for _, ys := range series {
+		for _, y := range ys {
+			hi = math.Max(hi, y)
+		}
+	}
+	hi = hi*1.1 + 1e-9
+	x := func(i int) int { return left + 40 + i*(w-80)/max(1, len(xs)-1) }
+	y := func(v float64) int { return top + h - int(v/hi*float64(h)) }
+	fill(img, left, top, 2, h, grey)
+	fill(img, left, top+h, w, 2, grey)
+	drawText(img, 5, top-4, scale, fmtNum(hi), black)
+	drawText(img, 5, top+h-10, scale, "0 "+unit, black)
+	for i, lbl := range xs {
+		drawText(img, x(i)-10, top+h+10, scale, lbl, black)
+	}
+	drawText(img, left, top+h+40, scale, xtitle, black)
+	colors := []color.RGBA{blue, red, black}
+	for si, name := range order {
+		ys := series[name]
+		c := colors[si%len(colors)]
+		drawText(img, left+si*150, 45, scale, name, c)
+		for i := 1; i < len(ys); i++ {
+			line(img, x(i-1), y(ys[i-1]), x(i), y(ys[i]), c)
+		}
+		for i := range ys {
+			fill(img, x(i)-3, y(ys[i])-3, 7, 7, c)
+			drawText(img, x(i)+8, y(ys[i])-16, scale, fmtNum(ys[i]), c)
+		}
+	}
+	return writePNG(path, img)
+}
+
 // line draws a 2-pixel line (DDA).
 func line(img *image.RGBA, x0, y0, x1, y1 int, c color.Color) {
 	n := max(abs(x1-x0), abs(y1-y0), 1)

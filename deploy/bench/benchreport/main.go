@@ -208,7 +208,10 @@ var tableCols = map[string][]col{
 		{"allocs_per_packet", "allocs/pkt", "%.4f"}, {"rx_max_gap_ms", "max RX gap ms", "%.1f"}},
 	"2": {{"reports_per_s", "reports/s", "%.0f"}, {"mb_per_s", "MB/s", "%.1f"}, {"cpu_s_per_mreports", "CPU s/M reports", "%.2f"}},
 	"3": {{"ns_per_report", "ns/report", "%.0f"}, {"allocs_per_report", "allocs/report", "%.0f"}, {"bytes_per_report", "B/report", "%.0f"}},
-	"5": {{"mpps", "Mpps", "%.3f"}, {"allocs_per_packet", "allocs/pkt", "%.4f"}, {"gc_count", "GCs", "%.0f"},
+	"4": {{"offered_per_s", "offered pkts/s", "%.0f"}, {"reports_per_s", "delivered reports/s", "%.0f"},
+		{"latency_p50_ms", "p50 ms", "%.2f"}, {"latency_p99_ms", "p99 ms", "%.2f"}, {"latency_p999_ms", "p99.9 ms", "%.2f"},
+		{"latency_messages", "messages", "%.0f"}},
+	"5": {{"offered_per_s", "offered pkts/s", "%.0f"}, {"allocs_per_packet", "allocs/pkt", "%.4f"}, {"gc_count", "GCs", "%.0f"},
 		{"gc_pause_max_us", "max GC pause us", "%.0f"}, {"rx_max_gap_ms", "max RX gap ms", "%.1f"}},
 }
 
@@ -216,7 +219,8 @@ var caseTitles = map[string]string{
 	"1": "case 1: pipeline vs bare C loop (net_pcap infinite_rx, discard sink)",
 	"2": "case 2: into one local Kafka broker (delivered = acknowledged / held by the broker)",
 	"3": "case 3: encoding one decoded Telemetry Report / ID-INT report",
-	"5": "case 5: cost over time (one long run, 1 lcore, discard sink)",
+	"4": "case 4: wire (RX) to delivery report latency, per message (its oldest report), vs offered load",
+	"5": "case 5: cost over time (one long run into Kafka at 50% of case 2a's rate, 1 lcore)",
 }
 
 func keysOf(res *Results, c string) []string {
@@ -242,7 +246,7 @@ func fmtStat(s Stat, format string) string {
 
 // table prints the bench's one table.
 func table(w io.Writer, res *Results) {
-	for _, c := range []string{"1", "2", "3", "5"} {
+	for _, c := range []string{"1", "2", "3", "4", "5"} {
 		ks := keysOf(res, c)
 		if len(ks) == 0 {
 			continue
@@ -316,6 +320,25 @@ func writeCharts(dir string, res *Results) ([]string, error) {
 	if err := mk("bench-case3-encode.png", "case 3: ns per report (lower is better)", "ns", "3", "ns_per_report",
 		[]string{"tr/append", "tr/proto.Marshal", "idint/append", "idint/proto.Marshal"}); err != nil {
 		return nil, err
+	}
+	var xs []string
+	lat := map[string][]float64{}
+	for _, pct := range []string{"10", "50", "90"} {
+		f, ok := res.Figures["4/load-"+pct+"pct"]
+		if !ok {
+			continue
+		}
+		xs = append(xs, pct+"%")
+		for _, q := range []string{"p50", "p99", "p999"} {
+			lat[q] = append(lat[q], f["latency_"+q+"_ms"].Median)
+		}
+	}
+	if len(xs) > 0 {
+		names = append(names, "bench-case4-latency.png")
+		if err := seriesChart(filepath.Join(dir, "bench-case4-latency.png"), "case 4: wire to delivery latency vs load (median of rounds)",
+			"ms", "load (share of case 2a's rate)", xs, []string{"p50", "p99", "p999"}, lat); err != nil {
+			return nil, err
+		}
 	}
 	if rss, ok := res.Soak["rss_mb"].([]any); ok && len(rss) > 0 {
 		var ys []float64

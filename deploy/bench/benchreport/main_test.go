@@ -1,6 +1,9 @@
 package main
 
 import (
+	"image/png"
+	"os"
+	"path/filepath"
 	"testing"
 )
 
@@ -39,5 +42,41 @@ func TestSummariseRatios(t *testing.T) {
 	r := res.Ratios[0]
 	if r.Stat.Median != 0.6 || r.Stat.Min != 0.5 || r.Stat.Max != 0.8 || r.Met == nil || *r.Met {
 		t.Errorf("ratio %+v (met %v), want median 0.6 (0.5-0.8), missed", r.Stat, r.Met)
+	}
+}
+
+// Case 4 rows give a latency-vs-load chart: one point per load for each
+// percentile, drawn from the median of the rounds.
+func TestLatencyChart(t *testing.T) {
+	var runs []run
+	for r := 1; r <= 3; r++ {
+		for i, pct := range []string{"10", "50", "90"} {
+			runs = append(runs, run{Case: "4", Who: "load-" + pct + "pct", Round: r, Result: map[string]any{
+				"latency_p50_ms": float64(5 + i), "latency_p99_ms": float64(8 + i + r), "latency_p999_ms": float64(20 + 10*i)}})
+		}
+	}
+	res := summarise(runs)
+	if s := res.Figures["4/load-90pct"]["latency_p99_ms"]; s.Median != 12 || s.Min != 11 || s.Max != 13 {
+		t.Errorf("p99 at 90%%: %+v, want median 12 (11-13)", s)
+	}
+	dir := t.TempDir()
+	names, err := writeCharts(dir, res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(names) != 1 || names[0] != "bench-case4-latency.png" {
+		t.Fatalf("charts %v, want the latency chart only", names)
+	}
+	f, err := os.Open(filepath.Join(dir, names[0]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := img.Bounds(); b.Dx() < 400 || b.Dy() < 200 {
+		t.Errorf("chart is %v", b)
 	}
 }

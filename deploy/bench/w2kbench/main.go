@@ -5,6 +5,9 @@
 //	w2kbench pipeline -c FILE [-warmup D] [-seconds N] [-map-lcores] [-cpuprofile F] [-rss-every D]
 //	    runs the pipeline of FILE (discard or Kafka sink), measures a window
 //	    after the warm-up and prints one JSON object.
+//	    With -rate PPS -pcap FILE, a port named net_ring_* is fed by the
+//	    bench at PPS packets per second (cases 4 and 5) instead of a vdev, and
+//	    with the Kafka sink the result has wire-to-delivery percentiles.
 //	w2kbench cforward -c FILE [-warmup D] [-seconds N] [-map-lcores] [-lcores 1|2]
 //	    configures the first port of FILE alone and runs the bare C loop on
 //	    the config's worker lcores: RX + free (1 lcore) or RX -> ring -> free
@@ -22,6 +25,7 @@ import (
 	"log/slog"
 	"os"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -42,6 +46,8 @@ type options struct {
 	mapLcores  bool
 	lcores     int
 	cpuprofile string
+	rate       float64
+	pcap       string
 }
 
 func main() {
@@ -58,6 +64,8 @@ func main() {
 	fs.BoolVar(&o.mapLcores, "map-lcores", false, "map lcore i to CPU i mod NCPU (configs with more lcores than CPUs)")
 	fs.IntVar(&o.lcores, "lcores", 0, "cforward: 1 (RX+free) or 2 (RX->ring->free); 0: the config's worker lcore count")
 	fs.StringVar(&o.cpuprofile, "cpuprofile", "", "pipeline: write a CPU profile of the measured window")
+	fs.Float64Var(&o.rate, "rate", 0, "pipeline: packets/s offered to the config's net_ring_* port")
+	fs.StringVar(&o.pcap, "pcap", "", "pipeline: capture offered with -rate")
 	fs.Parse(os.Args[2:])
 	if o.config == "" {
 		fmt.Fprintln(os.Stderr, "w2kbench: -c FILE is required")
@@ -95,6 +103,8 @@ func initEAL(o options) (*config.Config, *config.Plan, error) {
 		return nil, nil, err
 	}
 	args := plan.EALArgs(config.HugepagesFreeMB())
+	// A paced port is created after init (newPacer), not as a --vdev.
+	args = slices.DeleteFunc(args, func(a string) bool { return strings.HasPrefix(a, "--vdev="+pacedPrefix) })
 	if o.mapLcores {
 		args = mapLcores(args, runtime.NumCPU())
 	}

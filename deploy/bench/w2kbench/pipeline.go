@@ -46,6 +46,15 @@ type PipelineResult struct {
 	CPUNsPerPkt     float64   `json:"cpu_ns_per_packet"`
 	Drops           uint64    `json:"drops"` // pipeline drops in the window
 	Accounting      string    `json:"accounting"`
+	// Paced runs (-rate): packets offered and refused by the full RX ring
+	// of the port, and the wire-to-delivery latency of the messages
+	// acknowledged in the window (per message, from its oldest report).
+	OfferedPerSec float64 `json:"offered_per_s,omitempty"`
+	Refused       uint64  `json:"refused,omitempty"`
+	LatMessages   int     `json:"latency_messages,omitempty"`
+	LatP50Ms      float64 `json:"latency_p50_ms,omitempty"`
+	LatP99Ms      float64 `json:"latency_p99_ms,omitempty"`
+	LatP999Ms     float64 `json:"latency_p999_ms,omitempty"`
 }
 
 // counters are the figures read at both ends of the window.
@@ -66,7 +75,16 @@ func runPipeline(o options) (*PipelineResult, error) {
 	if err := dpdk.SetThreadAffinity(dpdk.HousekeepingCPUs()); err != nil {
 		slog.Warn("main thread affinity", "err", err)
 	}
-	sink, readSink, closeSink, err := newSink(cfg, plan)
+	var pc *pacer
+	for _, port := range cfg.Ports {
+		if strings.HasPrefix(port.Name, pacedPrefix) {
+			if pc, err = newPacer(port.Name, o.pcap, o.rate); err != nil {
+				return nil, err
+			}
+		}
+	}
+	var lat latencies
+	sink, readSink, closeSink, err := newSink(cfg, plan, lat.observe)
 	if err != nil {
 		return nil, err
 	}
@@ -97,6 +115,9 @@ func runPipeline(o options) (*PipelineResult, error) {
 		c.mallocs = ms.Mallocs
 		return c
 	}
+	if pc != nil {
+		pc.start()
+	}
 	time.Sleep(time.Duration(o.warmup * float64(time.Second)))
 	if o.cpuprofile != "" {
 		f, err := os.Create(o.cpuprofile)
@@ -107,9 +128,20 @@ func runPipeline(o options) (*PipelineResult, error) {
 	}
 	var gcBefore runtime.MemStats
 	runtime.ReadMemStats(&gcBefore)
+	var off0, ref0 uint64
+	if pc != nil {
+		off0, ref0 = pc.offered.Load(), pc.refused.Load()
+	}
+	lat.r.Store(true)
 	c0 := read()
 	gap, rss := sample(p, time.Duration(o.seconds*float64(time.Second)))
 	c1 := read()
+	lat.r.Store(false)
+	var off1, ref1 uint64
+	if pc != nil {
+		off1, ref1 = pc.offered.Load(), pc.refused.Load()
+		pc.close()
+	}
 	if o.cpuprofile != "" {
 		pprof.StopCPUProfile()
 	}
@@ -132,6 +164,10 @@ func runPipeline(o options) (*PipelineResult, error) {
 		RxMaxGapMs: gap.Seconds() * 1e3, RSSMB: rss, CPUSeconds: c1.cpu - c0.cpu,
 		Accounting: pipeline.Accounting(final)}
 	r.Mpps = float64(r.OutPackets) / dt / 1e6
+	if pc != nil {
+		r.OfferedPerSec, r.Refused = float64(off1-off0)/dt, ref1-ref0
+	}
+	r.LatP50Ms, r.LatP99Ms, r.LatP999Ms, r.LatMessages = lat.percentiles()
 	r.RxMpps = float64(r.RxPackets) / dt / 1e6
 	if r.OutPackets > 0 {
 		r.NsPerPacket = float64(n) * dt * 1e9 / float64(r.OutPackets)
@@ -199,7 +235,7 @@ func sample(p *pipeline.Pipeline, d time.Duration) (time.Duration, []float64) {
 
 // newSink builds the config's sink, a reader of its (reports, messages,
 // bytes) — acknowledged by the broker for Kafka — and its closer.
-func newSink(cfg *config.Config, plan *config.Plan) (kafkaout.Sink, func() (uint64, uint64, uint64), func() error, error) {
+func newSink(cfg *config.Config, plan *config.Plan, onDelivered func(time.Duration, int)) (kafkaout.Sink, func() (uint64, uint64, uint64), func() error, error) {
 	if cfg.Kafka.Sink == config.SinkDiscard {
 		d := kafkaout.NewDiscard(cfg.Kafka.Queue.Messages)
 		read := func() (uint64, uint64, uint64) {
@@ -212,6 +248,7 @@ func newSink(cfg *config.Config, plan *config.Plan) (kafkaout.Sink, func() (uint
 		Librdkafka: cfg.Kafka.Producer, Connections: cfg.Kafka.Connections, PoolMessages: cfg.Kafka.Queue.Messages,
 		CPUs: dpdk.HousekeepingCPUs(), Topics: plan.Topics(), CreateTopics: cfg.Kafka.CreateTopics.Enabled,
 		Partitions: cfg.Kafka.CreateTopics.Partitions, ReplicationFactor: cfg.Kafka.CreateTopics.ReplicationFactor,
+		OnDelivered: onDelivered,
 	})
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("kafka: %w", err)
