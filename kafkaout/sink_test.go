@@ -18,6 +18,23 @@ func TestPoolBoundsAndReuse(t *testing.T) {
 	if m != got[0] || len(m.Value) != 0 || m.Count != 0 || cap(m.Value) < 5 {
 		t.Fatalf("reused message not reset: %+v", m)
 	}
+	// LIFO: the message returned last comes back first, so a light load
+	// keeps reusing the same warm buffers.
+	p.Put(m)
+	p.Put(got[2])
+	p.Put(got[1])
+	if a, b, c := p.Get(), p.Get(), p.Get(); a != got[1] || b != got[2] || c != got[0] || p.Get() != nil {
+		t.Errorf("pool order is not LIFO")
+	}
+	for _, m := range got {
+		p.Put(m)
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("a Put into a full pool did not panic")
+		}
+	}()
+	p.Put(got[0])
 }
 
 func TestSinksCountAndRecord(t *testing.T) {
