@@ -90,25 +90,36 @@ func lineChart(path, title, unit string, ys []float64) error {
 }
 
 // seriesChart draws several named series over the same categories (x),
-// with a legend; y starts at 0.
+// with a legend, on a log10 y axis (latencies span orders of magnitude).
 func seriesChart(path, title, unit, xtitle string, xs, order []string, series map[string][]float64) error {
-	const scale, left, w, h, top = 2, 90, 640, 260, 80
-	img := image.NewRGBA(image.Rect(0, 0, left+w+120, top+h+70))
+	const scale, left, w, h, top = 2, 110, 640, 300, 80
+	img := image.NewRGBA(image.Rect(0, 0, left+w+160, top+h+70))
 	fill(img, 0, 0, img.Bounds().Dx(), img.Bounds().Dy(), white)
 	drawText(img, 10, 12, scale+1, title, black)
-	hi := 0.0
+	lo, hi := math.Inf(1), 0.0
 	for _, ys := range series {
 		for _, y := range ys {
-			hi = math.Max(hi, y)
+			if y > 0 {
+				lo, hi = math.Min(lo, y), math.Max(hi, y)
+			}
 		}
 	}
-	hi = hi*1.1 + 1e-9
-	x := func(i int) int { return left + 40 + i*(w-80)/max(1, len(xs)-1) }
-	y := func(v float64) int { return top + h - int(v/hi*float64(h)) }
+	if hi == 0 {
+		lo, hi = 1, 10
+	}
+	llo, lhi := math.Log10(lo/1.5), math.Log10(hi*1.5)
+	x := func(i int) int { return left + 40 + i*(w-120)/max(1, len(xs)-1) }
+	y := func(v float64) int {
+		v = math.Max(v, lo)
+		return top + h - int((math.Log10(v)-llo)/(lhi-llo)*float64(h))
+	}
 	fill(img, left, top, 2, h, grey)
 	fill(img, left, top+h, w, 2, grey)
-	drawText(img, 5, top-4, scale, fmtNum(hi), black)
-	drawText(img, 5, top+h-10, scale, "0 "+unit, black)
+	for d := math.Ceil(llo); d <= lhi; d++ { // decade grid lines
+		v := math.Pow(10, d)
+		fill(img, left, y(v), w, 1, grey)
+		drawText(img, 5, y(v)-7, scale, fmtNum(v)+" "+unit, black)
+	}
 	for i, lbl := range xs {
 		drawText(img, x(i)-10, top+h+10, scale, lbl, black)
 	}
@@ -117,13 +128,27 @@ func seriesChart(path, title, unit, xtitle string, xs, order []string, series ma
 	for si, name := range order {
 		ys := series[name]
 		c := colors[si%len(colors)]
-		drawText(img, left+si*150, 45, scale, name, c)
+		drawText(img, left+w+20, top+si*20, scale, name, c) // legend
 		for i := 1; i < len(ys); i++ {
 			line(img, x(i-1), y(ys[i-1]), x(i), y(ys[i]), c)
 		}
 		for i := range ys {
 			fill(img, x(i)-3, y(ys[i])-3, 7, 7, c)
-			drawText(img, x(i)+8, y(ys[i])-16, scale, fmtNum(ys[i]), c)
+		}
+	}
+	// Values: stacked above the highest point of each category, one row
+	// per series (in legend order, the first at the bottom).
+	for i := range xs {
+		topY := top + h
+		for _, name := range order {
+			if ys := series[name]; i < len(ys) {
+				topY = min(topY, y(ys[i]))
+			}
+		}
+		for si, name := range order {
+			if ys := series[name]; i < len(ys) {
+				drawText(img, x(i)+8, topY-18-(len(order)-1-si)*16, scale, fmtNum(ys[i]), colors[si%len(colors)])
+			}
 		}
 	}
 	return writePNG(path, img)

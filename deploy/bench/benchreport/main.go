@@ -335,8 +335,8 @@ func writeCharts(dir string, res *Results) ([]string, error) {
 	}
 	if len(xs) > 0 {
 		names = append(names, "bench-case4-latency.png")
-		if err := seriesChart(filepath.Join(dir, "bench-case4-latency.png"), "case 4: wire to delivery latency vs load (median of rounds)",
-			"ms", "load (share of case 2a's rate)", xs, []string{"p50", "p99", "p999"}, lat); err != nil {
+		if err := seriesChart(filepath.Join(dir, "bench-case4-latency.png"), "case 4: latency vs load (log scale)",
+			"ms", "load: share of case 2a's rate; median of rounds", xs, []string{"p50", "p99", "p999"}, lat); err != nil {
 			return nil, err
 		}
 	}
