@@ -2,16 +2,11 @@ package kafkaout
 
 import (
 	"context"
-	"fmt"
-	"net"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -20,78 +15,6 @@ import (
 	"wire2kafka/kafkaout/kafkatest"
 	"wire2kafka/report"
 )
-
-// outageBroker is a broker of its own for the outage test, started by
-// deploy/kafka/kafka.sh on a fixed port so that it can be killed and
-// started again with its data.
-type outageBroker struct {
-	dir, script string
-	port        int
-}
-
-func (b *outageBroker) start(t *testing.T, keep bool) string {
-	t.Helper()
-	cmd := exec.Command(b.script, "start", b.dir)
-	cmd.Env = append(os.Environ(), fmt.Sprintf("KAFKA_PORT=%d", b.port), "KAFKA_HEAP=384m")
-	if keep {
-		cmd.Env = append(cmd.Env, "KAFKA_KEEP_DATA=1")
-	}
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("start broker (keep data %v): %v\n%s", keep, err, tail(stderr.String(), 40))
-	}
-	return strings.TrimSpace(string(out))
-}
-
-// kill stops the broker with SIGTERM (as kafka.sh stop and systemd do;
-// SIGKILL with W2K_OUTAGE_SIGNAL=KILL), keeps its data, and waits until the
-// process is gone.
-func (b *outageBroker) kill(t *testing.T) {
-	t.Helper()
-	pid, err := os.ReadFile(filepath.Join(b.dir, "kafka.pid"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	n, _ := strconv.Atoi(strings.TrimSpace(string(pid)))
-	sig := syscall.SIGTERM
-	if os.Getenv("W2K_OUTAGE_SIGNAL") == "KILL" { // a crash instead of a stop
-		sig = syscall.SIGKILL
-	}
-	if err := syscall.Kill(n, sig); err != nil {
-		t.Fatal(err)
-	}
-	for syscall.Kill(n, 0) == nil {
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
-func tail(s string, n int) string {
-	l := strings.Split(s, "\n")
-	if len(l) > n {
-		l = l[len(l)-n:]
-	}
-	return strings.Join(l, "\n")
-}
-
-func freePorts(t *testing.T) int {
-	for range 20 {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		p := l.Addr().(*net.TCPAddr).Port
-		l2, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p+1))
-		l.Close()
-		if err == nil {
-			l2.Close()
-			return p
-		}
-	}
-	t.Fatal("no free port pair")
-	return 0
-}
 
 func rssKiB() int {
 	b, _ := os.ReadFile("/proc/self/status")
@@ -149,20 +72,8 @@ func TestProducerBrokerOutage(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: the outage test takes about two minutes")
 	}
-	script, err := kafkatest.Script()
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := &outageBroker{dir: t.TempDir(), script: script, port: freePorts(t)}
-	bootstrap := b.start(t, false)
-	defer exec.Command(script, "stop", b.dir).Run()
-	defer func() {
-		if t.Failed() {
-			log, _ := os.ReadFile(filepath.Join(b.dir, "kafka.log"))
-			os.WriteFile(filepath.Join(os.TempDir(), "wire2kafka-outage-kafka.log"), log, 0o644)
-			t.Logf("broker log kept in %s", filepath.Join(os.TempDir(), "wire2kafka-outage-kafka.log"))
-		}
-	}()
+	b := kafkatest.StartOwn(t)
+	bootstrap := b.Bootstrap
 
 	admin, err := kafka.NewAdminClient(&kafka.ConfigMap{"bootstrap.servers": bootstrap})
 	if err != nil {
@@ -225,14 +136,14 @@ func TestProducerBrokerOutage(t *testing.T) {
 			t.Logf("producer %d connection %d: idempotent producer id %d", i, j, c.Librdkafka.ProducerID)
 		}
 	}
-	b.kill(t)
+	b.Stop(t)
 	t.Log("broker stopped")
 	time.Sleep(20 * time.Second)
 	during := big.Total()
 	t.Logf("after 20 s outage: big submitted %d delivered %d in flight %d queued %d; small dropped %d",
 		during.Submitted, during.Delivered, during.InFlight, during.Queued, loads[1].adm.Counters().Drops)
 	restart := time.Now()
-	b.start(t, true)
+	b.Restart(t)
 	t.Logf("broker back after %v", time.Since(restart).Round(time.Second))
 	time.Sleep(4 * time.Second)
 	for _, l := range loads {

@@ -1,0 +1,101 @@
+package kafkatest
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// Own is a broker of one test's own (never KAFKA_BOOTSTRAP's), started by
+// deploy/kafka/kafka.sh on a fixed free port so that the test can stop it
+// and start it again with its data: the broker outage tests. Stopped at the
+// end of the test; on failure its log is kept in the temp dir.
+type Own struct {
+	dir, script string
+	port        int
+	// Bootstrap is the broker's address (host:port).
+	Bootstrap string
+}
+
+// StartOwn starts a broker of the test's own with an empty data dir.
+func StartOwn(t *testing.T) *Own {
+	t.Helper()
+	script, err := Script()
+	if err != nil {
+		t.Fatal(err)
+	}
+	port, err := freePortPair()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := &Own{dir: t.TempDir(), script: script, port: port}
+	b.Bootstrap = b.start(t, false)
+	t.Cleanup(func() {
+		exec.Command(script, "stop", b.dir).Run()
+		if t.Failed() {
+			log, _ := os.ReadFile(filepath.Join(b.dir, "kafka.log"))
+			kept := filepath.Join(os.TempDir(), "wire2kafka-"+strings.ReplaceAll(t.Name(), "/", "_")+"-kafka.log")
+			os.WriteFile(kept, log, 0o644)
+			t.Logf("broker log kept in %s", kept)
+		}
+	})
+	return b
+}
+
+// Restart starts the stopped broker again on the same port with its data.
+func (b *Own) Restart(t *testing.T) {
+	t.Helper()
+	b.start(t, true)
+}
+
+func (b *Own) start(t *testing.T, keep bool) string {
+	t.Helper()
+	cmd := exec.Command(b.script, "start", b.dir)
+	cmd.Env = append(os.Environ(), fmt.Sprintf("KAFKA_PORT=%d", b.port), "KAFKA_HEAP=384m")
+	if keep {
+		cmd.Env = append(cmd.Env, "KAFKA_KEEP_DATA=1")
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("start broker (keep data %v): %v\n%s", keep, err, lastLines(stderr.String(), 40))
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// Stop stops the broker with SIGTERM (as kafka.sh stop and systemd do;
+// SIGKILL, a crash, with W2K_OUTAGE_SIGNAL=KILL), keeps its data, and waits
+// until the process is gone.
+func (b *Own) Stop(t *testing.T) {
+	t.Helper()
+	pid, err := os.ReadFile(filepath.Join(b.dir, "kafka.pid"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, _ := strconv.Atoi(strings.TrimSpace(string(pid)))
+	sig := syscall.SIGTERM
+	if os.Getenv("W2K_OUTAGE_SIGNAL") == "KILL" {
+		sig = syscall.SIGKILL
+	}
+	if err := syscall.Kill(n, sig); err != nil {
+		t.Fatal(err)
+	}
+	for syscall.Kill(n, 0) == nil {
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func lastLines(s string, n int) string {
+	l := strings.Split(s, "\n")
+	if len(l) > n {
+		l = l[len(l)-n:]
+	}
+	return strings.Join(l, "\n")
+}
