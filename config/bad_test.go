@@ -126,6 +126,8 @@ func TestBadConfigs(t *testing.T) {
 			[]string{"cfg.yaml:35: rules[0].sampling_rate: only used with service_function sampling"}},
 		{"ring size not a power of two", "", []edit{{"size: 1024", "size: 1000"}},
 			[]string{"cfg.yaml:10: rings.size: must be a power of two, got 1000"}},
+		{"unknown when_full", "", []edit{{"size: 1024", "size: 1024, when_full: block"}},
+			[]string{`cfg.yaml:10: rings.when_full: must be wait or drop, got "block"`}},
 		{"burst out of range", "", []edit{{"burst: 32", "burst: 512"}},
 			[]string{"cfg.yaml:11: burst: must be between 32 and 256, got 512"}},
 		{"burst not a number", "", []edit{{"burst: 32", "burst: many"}},

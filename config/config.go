@@ -88,6 +88,9 @@ type Rings struct {
 	// Size is the number of slots of every ring (it holds Size-1 mbufs).
 	// Default 4096; a power of two, 64-1048576, larger than burst.
 	Size int `yaml:"size"`
+	// WhenFull is what a stage does when the ring it writes to lacks room
+	// for a burst: wait (default) or drop.
+	WhenFull WhenFull `yaml:"when_full"`
 }
 
 // Idle says what a polling lcore does after a pass over its workers that

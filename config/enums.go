@@ -74,6 +74,32 @@ func (p *IdlePolicy) UnmarshalYAML(n *yaml.Node) error {
 	return err
 }
 
+// WhenFull is what a stage does when its output ring lacks room for a
+// burst.
+type WhenFull string
+
+// Ring overflow policies.
+const (
+	// WhenFullWait: the stage takes nothing off its input (an RX worker
+	// does not call rx_burst) until the ring has room for a burst, so an
+	// overload backs up to the NIC, which counts what it cannot hold
+	// (imissed) at no CPU cost. A ring shared by several producers can
+	// still refuse a burst (its free count is read before the others
+	// write); those packets are counted ring_full.
+	WhenFullWait WhenFull = "wait"
+	// WhenFullDrop: the stage always takes its input and frees what the
+	// ring refuses, counted ring_full (Fastcapa-ng's behaviour): the loss
+	// is seen per stage, and CPU is spent on packets that are then dropped.
+	WhenFullDrop WhenFull = "drop"
+)
+
+// UnmarshalYAML accepts wait or drop.
+func (w *WhenFull) UnmarshalYAML(n *yaml.Node) error {
+	s, err := enum(n, string(WhenFullWait), string(WhenFullDrop))
+	*w = WhenFull(s)
+	return err
+}
+
 // QueuePolicy is what a Kafka worker does when the producer queue is full.
 type QueuePolicy string
 

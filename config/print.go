@@ -15,8 +15,8 @@ func (p *Plan) Print(w io.Writer, hugepagesFreeMB int) error {
 	cfg := p.Config
 	b := &strings.Builder{}
 	fmt.Fprintf(b, "eal args: %s\n", strings.Join(p.EALArgs(hugepagesFreeMB), " "))
-	fmt.Fprintf(b, "mempool: %d mbufs, cache %d, data room %d B; rings: %d slots; burst %d; idle %s",
-		cfg.Mempool.Mbufs, cfg.Mempool.Cache, cfg.Mempool.DataRoom, cfg.Rings.Size, cfg.Burst, cfg.Idle.Policy)
+	fmt.Fprintf(b, "mempool: %d mbufs, cache %d, data room %d B; rings: %d slots, when full %s; burst %d; idle %s",
+		cfg.Mempool.Mbufs, cfg.Mempool.Cache, cfg.Mempool.DataRoom, cfg.Rings.Size, cfg.Rings.WhenFull, cfg.Burst, cfg.Idle.Policy)
 	if cfg.Idle.Policy == IdleSleep {
 		fmt.Fprintf(b, " %dus", cfg.Idle.SleepUS)
 	}

@@ -179,6 +179,9 @@ func (v *validator) memory() {
 	cfg := v.cfg
 	v.intField("burst", &cfg.Burst, DefaultBurst, 32, 256)
 	v.intField("rings.size", &cfg.Rings.Size, DefaultRingSize, 64, 1<<20)
+	if cfg.Rings.WhenFull == "" {
+		cfg.Rings.WhenFull = WhenFullWait
+	}
 	if !isPow2(cfg.Rings.Size) {
 		v.c.errf("rings.size", "must be a power of two, got %d", cfg.Rings.Size)
 	} else if cfg.Rings.Size <= cfg.Burst {

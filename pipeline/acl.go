@@ -70,7 +70,7 @@ type aclWorker struct {
 	ctl      *control
 	pipeline int
 	in       *dpdk.Ring
-	outs     []*dpdk.Ring      // by flow worker
+	outs     []room            // by flow worker
 	outArrs  []*dpdk.MbufArray // by flow worker
 	outN     []int
 	arr      *dpdk.MbufArray
@@ -105,8 +105,15 @@ func (w *aclWorker) init(p *Pipeline) error {
 	return nil
 }
 
-// Poll classifies one burst.
+// Poll classifies one burst. With rings.when_full wait it takes nothing
+// while any flow worker's ring lacks room for a burst (where each packet
+// goes is known only after classifying).
 func (w *aclWorker) Poll() int {
+	for i := range w.outs {
+		if !w.outs[i].has(w.burst) {
+			return 0
+		}
+	}
 	n, _ := w.in.DequeueBurst(w.arr, w.burst)
 	if n == 0 {
 		return 0
@@ -165,7 +172,7 @@ func (w *aclWorker) Poll() int {
 		if cnt == 0 {
 			continue
 		}
-		enq, _ := w.outs[fw].EnqueueBurst(w.outArrs[fw], 0, cnt)
+		enq := w.outs[fw].enqueue(w.outArrs[fw], 0, cnt)
 		if enq < cnt {
 			dpdk.FreeBulk(w.outArrs[fw], enq, cnt-enq)
 			full += uint64(cnt - enq)

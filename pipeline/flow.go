@@ -17,7 +17,7 @@ type flowWorker struct {
 	ctl   *control
 	index int // within the pipeline
 	in    *dpdk.Ring
-	out   *dpdk.Ring
+	out   room // the Kafka worker's ring
 	pool  *dpdk.Pool
 	arr   *dpdk.MbufArray // dequeued burst
 	fwd   *dpdk.MbufArray // packets going on
@@ -71,6 +71,9 @@ func (w *flowWorker) Poll() int {
 	if w.hasHist {
 		work += w.flushHistograms(w.ctl.phase.Load() >= phaseFlush)
 	}
+	if !w.out.has(w.burst) {
+		return work // rings.when_full wait: the packets stay in the flow ring
+	}
 	n, _ := w.in.DequeueBurst(w.arr, w.burst)
 	if n == 0 {
 		return work
@@ -114,7 +117,7 @@ func (w *flowWorker) Poll() int {
 	}
 	enq := 0
 	if nf > 0 {
-		enq, _ = w.out.EnqueueBurst(w.fwd, 0, nf)
+		enq = w.out.enqueue(w.fwd, 0, nf)
 		if enq < nf {
 			dpdk.FreeBulk(w.fwd, enq, nf-enq)
 			w.c.Drops[DropRingFull].Add(uint64(nf - enq))
@@ -173,7 +176,7 @@ func (w *flowWorker) flushHistograms(force bool) int {
 		md := metaOf(m)
 		md.kind, md.rule, md.rxNs = kindHistogram, uint32(id), w.hist.StartTime
 		w.fwd.Set(0, m)
-		if enq, _ := w.out.EnqueueBurst(w.fwd, 0, 1); enq == 0 {
+		if w.out.enqueue(w.fwd, 0, 1) == 0 {
 			m.Free()
 			w.c.HistogramsLost.Add(1)
 			continue

@@ -197,6 +197,7 @@ func (p *Pipeline) newArray() (*dpdk.MbufArray, error) {
 func (p *Pipeline) buildWorkers(opts Options, ts dpdk.RxTimestamp, hasTS bool) error {
 	cfg := p.plan.Config
 	burst := cfg.Burst
+	wait := cfg.Rings.WhenFull == config.WhenFullWait
 	pollers := map[config.WorkerRef]poller{}
 	counters := map[config.WorkerRef]*Counters{}
 	kafkaNumber := 0
@@ -240,7 +241,7 @@ func (p *Pipeline) buildWorkers(opts Options, ts dpdk.RxTimestamp, hasTS bool) e
 				Lcore: sw.Lcore, Counters: c, Ring: in})
 		}
 		for _, sw := range pp.RX {
-			w := &rxWorker{c: new(Counters), ctl: &p.ctl, out: aclRings[sw.Next], burst: burst, ts: ts, hasTS: hasTS}
+			w := &rxWorker{c: new(Counters), ctl: &p.ctl, out: newRoom(aclRings[sw.Next], wait), burst: burst, ts: ts, hasTS: hasTS}
 			for _, q := range sw.Queues {
 				w.queues = append(w.queues, rxQueue{port: p.ports[q.Port].Port, queue: uint16(q.Queue), tsScale: p.ports[q.Port].tsScale})
 			}
@@ -250,14 +251,14 @@ func (p *Pipeline) buildWorkers(opts Options, ts dpdk.RxTimestamp, hasTS bool) e
 			add(sw, w, w.c, nil)
 		}
 		for _, sw := range pp.ACL {
-			w := &aclWorker{c: new(Counters), ctl: &p.ctl, pipeline: pi, in: aclRings[sw.Index], outs: flowRings, burst: burst}
+			w := &aclWorker{c: new(Counters), ctl: &p.ctl, pipeline: pi, in: aclRings[sw.Index], outs: rooms(flowRings, wait), burst: burst}
 			if err := w.init(p); err != nil {
 				return err
 			}
 			add(sw, w, w.c, w.in)
 		}
 		for _, sw := range pp.Flow {
-			w := &flowWorker{c: new(Counters), ctl: &p.ctl, index: sw.Index, in: flowRings[sw.Index], out: kafkaRings[sw.Next],
+			w := &flowWorker{c: new(Counters), ctl: &p.ctl, index: sw.Index, in: flowRings[sw.Index], out: newRoom(kafkaRings[sw.Next], wait),
 				pool: p.pool, burst: burst, producerID: opts.ProducerID}
 			for _, a := range []**dpdk.MbufArray{&w.arr, &w.fwd, &w.drop} {
 				if *a, err = p.newArray(); err != nil {

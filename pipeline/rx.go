@@ -16,13 +16,15 @@ type rxQueue struct {
 }
 
 // rxWorker polls its NIC queues, stamps each packet with its receive time
-// (the capture's timestamp on net_pcap, else the burst's wall clock) and enqueues the burst to its ACL worker's ring. Packets the ring
-// cannot take are freed and counted as ring_full.
+// (the capture's timestamp on net_pcap, else the burst's wall clock) and
+// enqueues the burst to its ACL worker's ring. With rings.when_full wait it
+// does not receive while that ring lacks room for a burst; packets the ring
+// still cannot take are freed and counted as ring_full.
 type rxWorker struct {
 	c      *Counters
 	ctl    *control
 	queues []rxQueue
-	out    *dpdk.Ring
+	out    room // the ACL worker's ring
 	arr    *dpdk.MbufArray
 	burst  int
 	ts     dpdk.RxTimestamp
@@ -30,13 +32,17 @@ type rxWorker struct {
 }
 
 // Poll receives one burst from each queue. It stops receiving once the
-// pipeline drains.
+// pipeline drains, and, with rings.when_full wait, while the ACL worker's
+// ring lacks room for a burst.
 func (w *rxWorker) Poll() int {
 	if w.ctl.phase.Load() != phaseRun {
 		return 0
 	}
 	total := 0
 	for _, q := range w.queues {
+		if !w.out.has(w.burst) {
+			break // rings.when_full wait: the packets stay in the NIC
+		}
 		n := q.port.RxBurst(q.queue, w.arr, w.burst)
 		if n == 0 {
 			continue
@@ -62,7 +68,7 @@ func (w *rxWorker) Poll() int {
 			md.rxNs = t
 			bytes += uint64(m.PktLen())
 		}
-		enq, _ := w.out.EnqueueBurst(w.arr, 0, n)
+		enq := w.out.enqueue(w.arr, 0, n)
 		if enq < n {
 			dpdk.FreeBulk(w.arr, enq, n-enq)
 			w.c.Drops[DropRingFull].Add(uint64(n - enq))
