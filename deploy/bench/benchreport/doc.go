@@ -312,21 +312,21 @@ func writeClosing(p func(string, ...any), res *Results, kafkaProf string) {
 		p("  %.0f reports/s against %.0f for the SCION-INT way and %.0f (equivalent) for ProducerPerformance,\n",
 			a["reports_per_s"].Median, med(res, "2/b-scionint", "reports_per_s"), med(res, "2/d-producerperf", "reports_per_s"))
 		if rx > 0 {
-			p("  which have no polling core. The replay never pauses, so RX kept receiving: in the median run %.0f%% of the\n", 100*drops/rx)
-			p("  packets received in the window were dropped `ring_full` after RX (and ACL) had spent CPU on them.\n")
+			p("  which have no polling core. Packets dropped in the median run: %.2f%% of those received (`rings.when_full:\n", 100*drops/rx)
+			p("  wait` holds RX back while a ring is full, so an overload waits in the port instead of costing CPU).\n")
 		}
-		p("  Fixes proposed to the pipeline owners: (1) RX and ACL workers skip `rx_burst`/dequeue while their output ring has\n")
-		p("  less than a burst free (back-pressure into the NIC, counted there as `imissed`, at no CPU cost) instead of\n")
-		p("  receive-then-drop; (2) on small machines, a sink-aware idle policy (sleep when the Kafka queue is full);\n")
-		p("  (3) give the connection workers their own CPU. The comparison is only fair on a machine with cores to spare\n")
-		p("  (the 16-core layout): a polling core costs a whole CPU, which a 2-CPU box running the broker cannot give.\n")
+		p("  The broker sets the ceiling here: wire2kafka's MB/s into it is about ProducerPerformance's (the a/d ratio), so\n")
+		p("  reports/s can only grow with fewer bytes per report. The SCION-INT way pays one proto.Marshal and one Kafka\n")
+		p("  message per report; 20x over it would need ~%.1f M reports/s into one broker on these 2 CPUs.\n", 20*med(res, "2/b-scionint", "reports_per_s")/1e6)
+		p("  What would move it: a machine with cores to spare (the 16-core layout: polling cores, librdkafka threads and the\n")
+		p("  broker each on their own), several connections, and a broker not sharing the pipeline's CPUs.\n")
 	}
 	if kafkaProf != "" {
 		p("\nProfile of case 2a (round 1, whole process, cumulative; librdkafka's C threads are not sampled by pprof):\n\n```\n%s```\n", kafkaProf)
 	}
 	p("\n- Scheduling noise: the lcore goroutine is preempted by the Go runtime (`runtime.asyncPreempt`, `schedule`,\n")
 	p("  `park_m` show under `lcore.run` in the Kafka-case profile). A hand-run A/B of case 1 with `GODEBUG=asyncpreemptoff=1`\n")
-	p("  (3 rounds, 3 s) gave 2070-2640 CPU-ns/pkt against 2535-2603 without: a hint, not a result, on this noisy machine.\n")
+	p("  (3 rounds, 3 s, with the earlier encoder) gave 2070-2640 CPU-ns/pkt against 2535-2603 without: a hint, not a result.\n")
 	p("- The 2-lcore C loop (`c-2lc`) is unreliable here: its second lcore shares CPU 0 with everything else on the\n")
 	p("  machine, so its spread is wide; read the 2-lcore ratio with that in mind.\n")
 }
