@@ -87,6 +87,8 @@ func TestProducerBrokerOutage(t *testing.T) {
 	if err != nil || res[0].Error.Code() != kafka.ErrNoError || res[1].Error.Code() != kafka.ErrNoError {
 		t.Fatalf("create topics: %v %v", err, res)
 	}
+	kafkatest.WaitLeaders(t, bootstrap, "big", 4, 0)
+	kafkatest.WaitLeaders(t, bootstrap, "small", 2, 2*time.Second)
 
 	const flows, rate, reports = 16, 400, 20
 	fast := map[string]string{"bootstrap.servers": bootstrap, "reconnect.backoff.max.ms": "500", "statistics.interval.ms": "1000"}

@@ -132,6 +132,7 @@ rules:
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+	kafkatest.WaitLeaders(t, broker.Bootstrap, "outage", 3, 2*time.Second)
 	rss0 := rssMiB(daemon.Process.Pid)
 	var rssMax int
 	stopRSS := make(chan struct{})

@@ -48,6 +48,7 @@ type options struct {
 	cpuprofile string
 	rate       float64
 	pcap       string
+	memprofile string
 }
 
 func main() {
@@ -64,6 +65,7 @@ func main() {
 	fs.BoolVar(&o.mapLcores, "map-lcores", false, "map lcore i to CPU i mod NCPU (configs with more lcores than CPUs)")
 	fs.IntVar(&o.lcores, "lcores", 0, "cforward: 1 (RX+free) or 2 (RX->ring->free); 0: the config's worker lcore count")
 	fs.StringVar(&o.cpuprofile, "cpuprofile", "", "pipeline: write a CPU profile of the measured window")
+	fs.StringVar(&o.memprofile, "memprofile", "", "pipeline: write an allocation profile (all allocations since start) after the window")
 	fs.Float64Var(&o.rate, "rate", 0, "pipeline: packets/s offered to the config's net_ring_* port")
 	fs.StringVar(&o.pcap, "pcap", "", "pipeline: capture offered with -rate")
 	fs.Parse(os.Args[2:])

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"runtime/pprof"
 	"strconv"
 	"strings"
@@ -72,6 +73,9 @@ func runPipeline(o options) (*PipelineResult, error) {
 		return nil, err
 	}
 	defer dpdk.Cleanup()
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400) // as `wire2kafka run` does
+	}
 	if err := dpdk.SetThreadAffinity(dpdk.HousekeepingCPUs()); err != nil {
 		slog.Warn("main thread affinity", "err", err)
 	}
@@ -144,6 +148,12 @@ func runPipeline(o options) (*PipelineResult, error) {
 	}
 	if o.cpuprofile != "" {
 		pprof.StopCPUProfile()
+	}
+	if o.memprofile != "" {
+		if f, err := os.Create(o.memprofile); err == nil {
+			pprof.Lookup("allocs").WriteTo(f, 0)
+			f.Close()
+		}
 	}
 	var gcAfter runtime.MemStats
 	runtime.ReadMemStats(&gcAfter)
