@@ -123,6 +123,9 @@ func runPipeline(o options) (*PipelineResult, error) {
 		pc.start()
 	}
 	time.Sleep(time.Duration(o.warmup * float64(time.Second)))
+	if cfg.Kafka.Sink == config.SinkKafka {
+		waitFirstDelivery(readSink, 60*time.Second)
+	}
 	if o.cpuprofile != "" {
 		f, err := os.Create(o.cpuprofile)
 		if err == nil {
@@ -293,4 +296,19 @@ func procRSSMB() float64 {
 	f := strings.Fields(string(b))
 	pages, _ := strconv.ParseFloat(f[1], 64)
 	return pages * float64(os.Getpagesize()) / (1 << 20)
+}
+
+// waitFirstDelivery extends the warm-up of a run into Kafka until the broker
+// has acknowledged a report (a fresh broker may still be electing leaders or
+// creating the topic), bounded by limit, so the window measures delivery and
+// not the broker's start.
+func waitFirstDelivery(readSink func() (reports, messages, bytes uint64), limit time.Duration) {
+	deadline := time.Now().Add(limit)
+	for time.Now().Before(deadline) {
+		if r, _, _ := readSink(); r > 0 {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	slog.Warn("no delivery report during the warm-up", "waited", limit)
 }
