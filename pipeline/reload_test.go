@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"encoding/hex"
 	"os"
 	"strings"
 	"testing"
@@ -10,6 +11,9 @@ import (
 	"wire2kafka/dpdk"
 	"wire2kafka/kafkaout"
 	"wire2kafka/report/pcap"
+	"wire2kafka/report/reportpb"
+
+	"google.golang.org/protobuf/proto"
 )
 
 // injector feeds packets into a ring-backed port (net_ring), so a test
@@ -54,8 +58,12 @@ func (in *injector) inject(t testing.TB, pkts [][]byte) {
 		n := min(len(pkts), in.arr.Len())
 		for i := range n {
 			m := in.pool.Alloc()
+			for wait := 0; m == nil && wait < 5000; wait++ {
+				time.Sleep(time.Millisecond) // the pipeline holds them all: wait for frees
+				m = in.pool.Alloc()
+			}
 			if m == nil || !m.SetLen(len(pkts[i])) {
-				t.Fatal("injector: no mbuf")
+				t.Fatal("injector: no mbuf in 5 s")
 			}
 			copy(m.Data(), pkts[i])
 			in.arr.Set(i, m)
@@ -171,5 +179,122 @@ func TestReloadUnderLoad(t *testing.T) {
 	d := decodeRecorded(t, rec.Messages())
 	if uint64(d.count) != kafka.Reports || d.count != len(pkts)-half+100 {
 		t.Errorf("%d reports out (worker says %d), want %d", d.count, kafka.Reports, len(pkts)-half+100)
+	}
+}
+
+// TestReloadInFlight: the drop -> passthrough swap happens while packets
+// are in the rings (the first chunk is still being processed when Reload
+// runs). Every packet is either dropped by the rule or delivered, never
+// lost otherwise; everything injected after the swap is delivered; and per
+// flow the delivered reports are exactly the tail of the flow's stream, in
+// order (the swap is one point in each flow).
+func TestReloadInFlight(t *testing.T) {
+	in := newInjector(t, "reload-flight")
+	c := *captures["sampling"]
+	c.vdev = in.port.Name()
+	pkts := readPackets(t, c.path)
+	rule := `  - name: reports
+    protocol: udp
+    dst_port: 32766
+    service_function: %s
+`
+	dropPlan := testPlan(t, &c, twoLcores, 4096, "", sprintf(rule, "drop"))
+	passPlan := testPlan(t, &c, twoLcores, 4096, "", sprintf(rule, "passthrough")+"    kafka_topic: reports\n")
+
+	rec := kafkaout.NewRecorder(64)
+	p, err := New(dropPlan, Options{Sink: rec, Name: "reload-flight"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	if err := p.Start(); err != nil {
+		t.Fatal(err)
+	}
+	const rounds = 10
+	var stream [][]byte
+	for range rounds {
+		stream = append(stream, pkts...)
+	}
+	// The reload runs from another goroutine (as SIGHUP's handler does)
+	// once the flow stage has dropped the first packets, while the
+	// injector keeps the rings full.
+	const first = 1000
+	errc := make(chan error, 1)
+	go func() {
+		deadline := time.Now().Add(20 * time.Second)
+		for time.Now().Before(deadline) {
+			var n uint64
+			for _, s := range p.Stats() {
+				if s.Kind == config.KindFlow {
+					n += s.In
+				}
+			}
+			if n >= first {
+				break
+			}
+			time.Sleep(50 * time.Microsecond)
+		}
+		errc <- p.Reload(passPlan)
+	}()
+	in.inject(t, stream)
+	if err := <-errc; err != nil {
+		t.Fatalf("reload: %v", err)
+	}
+	total := uint64(len(stream))
+	waitCounter(t, "kafka in", total, func() uint64 {
+		var n uint64
+		for _, s := range p.Stats() {
+			if s.Kind == config.KindFlow {
+				n += s.Drops[DropRuleDrop]
+			}
+			if s.Kind == config.KindKafka {
+				n += s.In
+			}
+		}
+		return n
+	})
+	if err := p.Stop(10 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	r := &result{workers: p.Workers(), stats: p.Stats()}
+	for _, s := range r.stats {
+		r.snaps = append(r.snaps, s.Snapshot)
+	}
+	r.checkAccounting(t, int(total))
+	flow := r.sum(config.KindFlow)
+	dropped, out := flow.Drops[DropRuleDrop], flow.Out
+	if dropped+out != total || flow.DropTotal() != dropped {
+		t.Fatalf("flow stage: rule_drop %d + out %d != %d injected (other drops %d)", dropped, out, total, flow.DropTotal()-dropped)
+	}
+	if dropped < first || out == 0 {
+		t.Errorf("rule_drop %d, delivered %d: the swap did not happen mid-stream (after %d packets)", dropped, out, first)
+	}
+	t.Logf("swap mid-stream: %d dropped, then %d delivered", dropped, out)
+
+	d := decodeRecorded(t, rec.Messages())
+	if uint64(d.count) != out {
+		t.Fatalf("%d reports recorded, flow stage passed %d packets", d.count, out)
+	}
+	// Per flow: the stream's reports for that key, rounds times over.
+	perKey := map[string][]*reportpb.Report{}
+	for range rounds {
+		for _, tr := range c.truth.Reports {
+			k := hex.EncodeToString(tr.KeyBytes)
+			perKey[k] = append(perKey[k], tr.Report)
+		}
+	}
+	for k, got := range d.reports {
+		want := perKey[k]
+		if len(got) > len(want) {
+			t.Fatalf("key %s: %d reports delivered, the stream has %d", k, len(got), len(want))
+		}
+		tail := want[len(want)-len(got):]
+		for i := range got {
+			g, w := proto.Clone(got[i]).(*reportpb.Report), proto.Clone(tail[i]).(*reportpb.Report)
+			g.ReceiveTimeNs, w.ReceiveTimeNs, g.Sequence, w.Sequence = 0, 0, 0, 0
+			if !proto.Equal(g, w) {
+				t.Fatalf("key %s: delivered report %d is not report %d of the flow's stream (not a tail in order)", k, i, len(want)-len(got)+i)
+			}
+		}
 	}
 }

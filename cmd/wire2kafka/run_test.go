@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -232,7 +234,7 @@ func TestRunSIGTERMUnderLoad(t *testing.T) {
 	topic := kafkatest.TopicName(t)
 	cfg := e2eConfig(t, capture, topic, "batch", true)
 	cmd := exec.Command(bin, "run", "-c", cfg, "--quiet")
-	var out bytes.Buffer
+	var out syncBuffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -249,22 +251,41 @@ func TestRunSIGTERMUnderLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A file that does not validate (an unknown service function, a YAML
+	// syntax error) is refused with its file:line and the rules stay.
 	steps := []struct{ from, to, want string }{
 		{"dst_port: 32766", "dst_port: 32766\n    priority: 7", "reload applied"},
 		{"mbufs: 4095", "mbufs: 8191", "reload refused"},
+		{"dst_port: 32766", "dst_port: 32766\n    service_function: teleport", "reload refused"},
+		{"dst_port: 32766", "dst_port: [32766", "reload refused"},
 	}
-	for _, st := range steps {
+	kafkaIn := func() float64 { return metricSum(t, out.String(), `wire2kafka_packets_in_total{`, `stage="kafka"`) }
+	for i, st := range steps {
 		if err := os.WriteFile(cfg, bytes.Replace(orig, []byte(st.from), []byte(st.to), 1), 0o644); err != nil {
 			t.Fatal(err)
 		}
+		before := strings.Count(out.String(), st.want)
 		cmd.Process.Signal(syscall.SIGHUP)
 		deadline := time.Now().Add(10 * time.Second)
-		for !strings.Contains(out.String(), st.want) && time.Now().Before(deadline) {
+		for strings.Count(out.String(), st.want) == before && time.Now().Before(deadline) {
 			time.Sleep(50 * time.Millisecond)
 		}
-		if !strings.Contains(out.String(), st.want) {
-			t.Fatalf("SIGHUP after %q -> %q: no %q in the log:\n%s", st.from, st.to, st.want, out.String())
+		if strings.Count(out.String(), st.want) == before {
+			t.Fatalf("SIGHUP %d after %q -> %q: no new %q in the log:\n%s", i, st.from, st.to, st.want, out.String())
 		}
+		// The pipeline keeps delivering after every reload, applied or not.
+		n0 := kafkaIn()
+		deadline = time.Now().Add(10 * time.Second)
+		for kafkaIn() <= n0 && time.Now().Before(deadline) {
+			time.Sleep(50 * time.Millisecond)
+		}
+		if kafkaIn() <= n0 {
+			t.Fatalf("SIGHUP %d (%q): the Kafka workers took no packet in 10 s afterwards:\n%s", i, st.want, out.String())
+		}
+	}
+	log := out.String()
+	if !strings.Contains(log, "teleport") || !strings.Contains(log, cfg+":") {
+		t.Errorf("the refused reloads do not name the file and the bad field:\n%s", log)
 	}
 	time.Sleep(time.Second)
 	cmd.Process.Signal(syscall.SIGTERM)
@@ -276,4 +297,42 @@ func TestRunSIGTERMUnderLoad(t *testing.T) {
 		t.Fatalf("nothing went through under load:\n%s", out.String())
 	}
 	t.Logf("under load: %d packets received, %d reports delivered", received, reports)
+}
+
+// metricSum scrapes the /metrics URL the daemon logged ("serving metrics")
+// and sums the samples whose line starts with prefix and contains label.
+func metricSum(t *testing.T, log, prefix, label string) float64 {
+	t.Helper()
+	i := strings.Index(log, "serving metrics")
+	if i < 0 {
+		t.Fatalf("no metrics URL in the log:\n%s", log)
+	}
+	rest := log[i:]
+	j := strings.Index(rest, "url=")
+	if j < 0 {
+		t.Fatalf("no url= after \"serving metrics\":\n%s", rest)
+	}
+	url := strings.Fields(rest[j+len("url="):])[0]
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatalf("scrape %s: %v", url, err)
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sum float64
+	for _, line := range strings.Split(string(body), "\n") {
+		if !strings.HasPrefix(line, prefix) || !strings.Contains(line, label) {
+			continue
+		}
+		f := strings.Fields(line)
+		v, err := strconv.ParseFloat(f[len(f)-1], 64)
+		if err != nil {
+			t.Fatalf("metric line %q: %v", line, err)
+		}
+		sum += v
+	}
+	return sum
 }
