@@ -1,30 +1,20 @@
 package kafkaout
 
-// rd_kafka_err2name is part of librdkafka's stable API; the symbol comes
-// from the librdkafka that confluent-kafka-go links (bundled static or,
-// with -tags dynamic, the shared library).
+import "strconv"
 
-/*
-const char *rd_kafka_err2name(int err);
-*/
-import "C"
+//go:generate sh -c "cd .. && go run ./kafkaout/internal/errgen > kafkaout/errnames.go"
 
-import (
-	"strconv"
-
-	_ "github.com/confluentinc/confluent-kafka-go/v2/kafka" // links librdkafka
-)
-
-// errName returns librdkafka's name of an error code, e.g. "_MSG_TIMED_OUT"
-// for -192 or "MSG_SIZE_TOO_LARGE" for 10. Codes outside the counted range
-// are "OTHER". Not for the data path (one cgo call).
+// errName returns librdkafka's name of an error code (rd_kafka_err2name),
+// e.g. "_MSG_TIMED_OUT" for -192 or "MSG_SIZE_TOO_LARGE" for 10, from the
+// table generated from the vendored rdkafka.h (errnames.go; no cgo here).
+// Codes outside the counted range are "OTHER"; codes librdkafka does not
+// name are "ERR_<code>".
 func errName(code int) string {
 	if code < minCode || code >= maxCode {
 		return "OTHER"
 	}
-	n := C.GoString(C.rd_kafka_err2name(C.int(code)))
-	if n == "" {
-		return "ERR_" + strconv.Itoa(code)
+	if n, ok := rdkafkaErrNames[code]; ok {
+		return n
 	}
-	return n
+	return "ERR_" + strconv.Itoa(code)
 }
