@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"os/exec"
 	"strings"
 	"testing"
 )
@@ -25,6 +26,20 @@ func TestDispatch(t *testing.T) {
 		}
 		if got := out.String() + errb.String(); !strings.Contains(got, tt.contains) {
 			t.Errorf("%v: output %q lacks %q", tt.args, got, tt.contains)
+		}
+	}
+}
+
+// TestVersion: the built binary names its version and the pinned
+// dependencies it was linked with.
+func TestVersion(t *testing.T) {
+	out, err := exec.Command(binary(t), "version").CombinedOutput()
+	if err != nil {
+		t.Fatalf("wire2kafka version: %v\n%s", err, out)
+	}
+	for _, want := range []string{"wire2kafka ", "github.com/confluentinc/confluent-kafka-go/v2 v2.15.0", "google.golang.org/protobuf v", "github.com/prometheus/client_golang v1."} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("version output lacks %q:\n%s", want, out)
 		}
 	}
 }

@@ -23,7 +23,25 @@ make -s proto-check
 
 kafka_dir=""
 cleanup() {
-  if [ -n "$kafka_dir" ]; then deploy/kafka/kafka.sh stop "$kafka_dir" || true; fi
+  rc=$?
+  if [ -n "$kafka_dir" ]; then
+    if [ "$rc" -ne 0 ] && [ -f "$kafka_dir/kafka.log" ]; then
+      # A failure may be the broker's: show its log and keep a copy.
+      keep=$(mktemp /tmp/wire2kafka-test-kafka-log.XXXXXX)
+      cp "$kafka_dir/kafka.log" "$keep"
+      echo "== make test failed (exit $rc): last 40 lines of the broker log (whole log: $keep)"
+      tail -n 40 "$keep"
+    fi
+    deploy/kafka/kafka.sh stop "$kafka_dir" || true
+  fi
+  # Brokers a crashed test binary could not stop (its cleanups never ran):
+  # the outage tests' own brokers live in t.TempDir() dirs (TMPDIR/TestName*/NNN);
+  # kafka.sh stops only the pid its own pid file names. Prometheus dies with
+  # its test binary (Pdeathsig).
+  for pidf in "${TMPDIR:-/tmp}"/Test*/*/kafka.pid; do
+    [ -f "$pidf" ] && deploy/kafka/kafka.sh stop "$(dirname "$pidf")" >/dev/null 2>&1 || true
+  done
+  return "$rc"
 }
 trap cleanup EXIT INT TERM
 if [ -z "${KAFKA_BOOTSTRAP:-}" ]; then

@@ -28,7 +28,7 @@ func TestMain(m *testing.M) { os.Exit(kafkatest.Run(m)) }
 func venv(t *testing.T) string {
 	t.Helper()
 	if err := exec.Command("python3", "-m", "venv", "--help").Run(); err != nil {
-		t.Skipf("python3 -m venv is not available: %v", err)
+		t.Fatalf("python3 -m venv is not available (make deps installs python3-venv): %v", err)
 	}
 	req, err := os.ReadFile("requirements.txt")
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"syscall"
 	"testing"
 	"text/template"
 	"time"
@@ -74,6 +75,9 @@ func Start(tb testing.TB, opts Options) *Server {
 		"--web.enable-lifecycle",
 		"--log.level=warn")
 	cmd.Stdout, cmd.Stderr = logf, logf
+	// Prometheus dies with the test binary even if its cleanups never run
+	// (a panic, a -timeout kill).
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
 		tb.Fatalf("promtest: start prometheus: %v", err)
 	}
