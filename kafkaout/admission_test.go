@@ -73,6 +73,12 @@ func TestLibrdkafkaStatsAndNames(t *testing.T) {
 		}
 	}
 	var c connCounters
+	for _, n := range []uint32{1, 3, 256, 257, 5000} {
+		c.observeBatch(n)
+	}
+	if b := c.snapshot().Batch; b[0] != 1 || b[2] != 1 || b[8] != 1 || b[9] != 1 || b[len(BatchBounds)] != 1 {
+		t.Fatalf("batch buckets %v", b)
+	}
 	c.observeLatency(100 * time.Microsecond)
 	c.observeLatency(3 * time.Millisecond)
 	c.observeLatency(time.Hour)

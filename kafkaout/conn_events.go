@@ -29,6 +29,7 @@ func (c *conn) handle(ev kafka.Event) {
 			c.c.delivered.Add(1)
 			c.c.deliveredReports.Add(uint64(inf.reports))
 			c.c.deliveredBytes.Add(uint64(inf.bytes))
+			c.c.observeBatch(uint32(inf.reports))
 			if inf.firstRx > 0 {
 				lat := time.Duration(time.Now().UnixNano() - inf.firstRx)
 				c.c.observeLatency(lat)

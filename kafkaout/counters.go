@@ -31,6 +31,11 @@ var LatencyBounds = [...]time.Duration{
 	2500 * time.Millisecond, 5 * time.Second, 10 * time.Second, 30 * time.Second, time.Minute,
 }
 
+// BatchBounds are the upper bounds (reports per message) of the buckets of
+// the delivered batch size histogram (a last, unbounded bucket follows).
+// Read only.
+var BatchBounds = [...]uint32{1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096}
+
 // connCounters are the counters of one connection. The connection
 // goroutine writes them (Submit writes the submitted ones); anyone reads
 // them with atomic loads (see Counters).
@@ -45,6 +50,7 @@ type connCounters struct {
 	clientErrors                                [codeSlots]atomic.Uint64
 	latency                                     [len(LatencyBounds) + 1]atomic.Uint64
 	latencySumNs                                atomic.Uint64
+	batch                                       [len(BatchBounds) + 1]atomic.Uint64
 	stats                                       libStats
 }
 
@@ -57,6 +63,14 @@ func (c *connCounters) observeLatency(d time.Duration) {
 	if d > 0 {
 		c.latencySumNs.Add(uint64(d))
 	}
+}
+
+func (c *connCounters) observeBatch(reports uint32) {
+	i := 0
+	for i < len(BatchBounds) && reports > BatchBounds[i] {
+		i++
+	}
+	c.batch[i].Add(1)
 }
 
 // Counters is a snapshot of the counters of one connection (or their sum).
@@ -82,6 +96,10 @@ type Counters struct {
 	// LatencyBounds plus one last bucket; LatencySum is their sum.
 	Latency    []uint64
 	LatencySum time.Duration
+	// Batch counts delivered messages by reports per message into the
+	// buckets of BatchBounds plus one last bucket (their sum is
+	// DeliveredReports).
+	Batch []uint64
 	// Librdkafka holds the figures of the last statistics event.
 	Librdkafka LibrdkafkaStats
 }
@@ -96,6 +114,7 @@ func (c *connCounters) snapshot() Counters {
 		FailedBy: map[string]uint64{}, ClientErrors: map[string]uint64{},
 		Latency:    make([]uint64, len(c.latency)),
 		LatencySum: time.Duration(c.latencySumNs.Load()),
+		Batch:      make([]uint64, len(c.batch)),
 		Librdkafka: c.stats.load(),
 	}
 	for i := range c.failedBy {
@@ -108,6 +127,9 @@ func (c *connCounters) snapshot() Counters {
 	}
 	for i := range c.latency {
 		s.Latency[i] = c.latency[i].Load()
+	}
+	for i := range c.batch {
+		s.Batch[i] = c.batch[i].Load()
 	}
 	return s
 }
@@ -144,5 +166,11 @@ func (s *Counters) add(o Counters) {
 		s.Latency[i] += v
 	}
 	s.LatencySum += o.LatencySum
+	if s.Batch == nil {
+		s.Batch = make([]uint64, len(o.Batch))
+	}
+	for i, v := range o.Batch {
+		s.Batch[i] += v
+	}
 	s.Librdkafka.add(o.Librdkafka)
 }

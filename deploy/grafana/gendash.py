@@ -94,6 +94,11 @@ panel("Wire-to-delivery latency", [
     ('histogram_quantile(0.99, sum by (le) (rate(wire2kafka_kafka_delivery_latency_seconds_bucket[%s])))' % RI, "p99"),
     ('sum(rate(wire2kafka_kafka_delivery_latency_seconds_sum[%s])) / sum(rate(wire2kafka_kafka_delivery_latency_seconds_count[%s]))' % (RI, RI), "mean"),
 ], unit="s", w=8, desc="First packet's receive time to the broker's acknowledgement, per message.")
+panel("Reports per delivered message", [
+    ('histogram_quantile(0.5, sum by (le) (rate(wire2kafka_kafka_delivered_batch_size_reports_bucket[%s])))' % RI, "p50"),
+    ('histogram_quantile(0.99, sum by (le) (rate(wire2kafka_kafka_delivered_batch_size_reports_bucket[%s])))' % RI, "p99"),
+    ('sum(rate(wire2kafka_kafka_delivered_batch_size_reports_sum[%s])) / sum(rate(wire2kafka_kafka_delivered_batch_size_reports_count[%s]))' % (RI, RI), "mean"),
+], w=8, desc="Batch size distribution: how many reports each acknowledged Kafka message carried.")
 panel("Producer queue and in flight", [
     ('sum(wire2kafka_kafka_producer_queue_messages)', "librdkafka queue"),
     ('sum(wire2kafka_kafka_messages_in_flight)', "in flight"),

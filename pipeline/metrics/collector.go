@@ -174,7 +174,7 @@ func (c *Collector) collectConn(ch chan<- prometheus.Metric, conn string, k kafk
 		ch <- counter(d.kClientErrors, n, conn, reason)
 	}
 	ch <- prometheus.MustNewConstHistogram(d.kLatency, latencyCount(k.Latency), k.LatencySum.Seconds(), latencyBuckets(k.Latency), conn)
-	ch <- prometheus.MustNewConstSummary(d.kDeliveredBatch, k.Delivered, float64(k.DeliveredReports), nil, conn)
+	ch <- prometheus.MustNewConstHistogram(d.kDeliveredBatch, latencyCount(k.Batch), float64(k.DeliveredReports), batchBuckets(k.Batch), conn)
 	s := k.Librdkafka
 	ch <- counter(d.kStatsEvents, s.Events, conn)
 	ch <- gauge(d.kQueueMsgs, float64(s.QueueMsgs), conn)
@@ -200,6 +200,18 @@ func latencyBuckets(counts []uint64) map[float64]uint64 {
 			cum += counts[i]
 		}
 		b[bound.Seconds()] = cum
+	}
+	return b
+}
+
+func batchBuckets(counts []uint64) map[float64]uint64 {
+	b := make(map[float64]uint64, len(kafkaout.BatchBounds))
+	var cum uint64
+	for i, bound := range kafkaout.BatchBounds {
+		if i < len(counts) {
+			cum += counts[i]
+		}
+		b[float64(bound)] = cum
 	}
 	return b
 }

@@ -94,7 +94,7 @@ func newDescs() *descs {
 		kDroppedReports:   desc("kafka_reports_dropped_total", "Reports in messages submitted after the producer closed.", c...),
 		kClientErrors:     desc("kafka_client_errors_total", "librdkafka client-level error events (broker down, transport), by error name.", with(c, "reason")...),
 		kLatency:          desc("kafka_delivery_latency_seconds", "Wire-to-delivery latency: first packet's receive time to the broker's acknowledgement, per message.", c...),
-		kDeliveredBatch:   desc("kafka_delivered_batch_size_reports", "Reports per delivered message (sum: reports, count: messages).", c...),
+		kDeliveredBatch:   desc("kafka_delivered_batch_size_reports", "Reports per delivered message: histogram of batch sizes (sum: reports, count: messages).", c...),
 		kStatsEvents:      desc("kafka_stats_events_total", "librdkafka statistics events parsed.", c...),
 		kQueueMsgs:        desc("kafka_producer_queue_messages", "Messages in librdkafka's producer queue (msg_cnt).", c...),
 		kQueueBytes:       desc("kafka_producer_queue_bytes", "Bytes in librdkafka's producer queue (msg_size).", c...),
