@@ -48,6 +48,7 @@ var captureSpecs = []struct {
 	{"infinite", intgen.Options{Format: intgen.FormatTR, Flows: 8, Packets: 1000, Seed: 9, Micro: true}, 0},
 	{"sinkdrop", intgen.Options{Format: intgen.FormatTR, Flows: 16, Packets: 5000, Seed: 8}, 0},
 	{"ringwait", intgen.Options{Format: intgen.FormatTR, Flows: 16, Packets: 20000, Seed: 10}, 0},
+	{"blocktimeout", intgen.Options{Format: intgen.FormatTR, Flows: 16, Packets: 5000, Seed: 11}, 0},
 }
 
 func TestMain(m *testing.M) {
