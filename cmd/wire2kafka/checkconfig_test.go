@@ -31,6 +31,8 @@ func TestCheckConfigExamples(t *testing.T) {
 	if err != nil || len(files) < len(examples) {
 		t.Fatalf("examples: %v %v", files, err)
 	}
+	files = append(files, "../../deploy/demo/demo.yaml") // make demo's pipeline
+	examples["demo.yaml"] = []string{"net_pcap0", "net_pcap1"}
 	for _, f := range files {
 		var out, errb bytes.Buffer
 		if err := checkConfig([]string{f}, &out, &errb); err != nil {
