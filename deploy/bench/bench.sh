@@ -144,7 +144,7 @@ if has_case 1; then
   "$W2K" pipeline -c "$OUT/c1.yaml" -map-lcores -warmup "$WARM" -seconds "$SECS" \
     -cpuprofile "$OUT/pipeline.pprof" 2>>"$LOG" >/dev/null || true
   go tool pprof -top -nodecount=25 "$W2K" "$OUT/pipeline.pprof" >"$OUT/pipeline.pprof.txt" 2>&1 || true
-  go tool pprof -top -cum -nodecount=60 "$W2K" "$OUT/pipeline.pprof" >"$OUT/pipeline.pprof.cum.txt" 2>&1 || true
+  go tool pprof -top -cum -nodefraction=0 -nodecount=400 "$W2K" "$OUT/pipeline.pprof" >"$OUT/pipeline.pprof.cum.txt" 2>&1 || true
 fi
 
 if has_case 3; then
