@@ -336,3 +336,38 @@ func metricSum(t *testing.T, log, prefix, label string) float64 {
 	}
 	return sum
 }
+
+// TestRunMissingTopic: with create_topics off, a topic the broker does not
+// have stops `wire2kafka run` at start with an error naming the topic (not
+// a stream of delivery failures), exit status non-zero.
+func TestRunMissingTopic(t *testing.T) {
+	bin := binary(t)
+	capture, _ := genCapture(t, intgen.Options{Format: intgen.FormatTR, Flows: 2, Packets: 50, Seed: 13})
+	topic := kafkatest.TopicName(t) + "-never-created"
+	cfg := e2eConfig(t, capture, topic, "batch", false)
+	b, err := os.ReadFile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b = bytes.Replace(b, []byte("create_topics: {enabled: true, partitions: 3}"), []byte("create_topics: {enabled: false}"), 1)
+	if err := os.WriteFile(cfg, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	out, err := exec.Command(bin, "run", "-c", cfg, "--quiet").CombinedOutput()
+	if err == nil {
+		t.Fatalf("run with a missing topic and create_topics off succeeded:\n%s", out)
+	}
+	if !strings.Contains(string(out), topic) || !strings.Contains(string(out), "does not exist") {
+		t.Errorf("the error does not name the missing topic %q:\n%s", topic, out)
+	}
+	if strings.Contains(string(out), "pipeline started") {
+		t.Errorf("the pipeline started before the topic check:\n%s", out)
+	}
+	t.Logf("refused in %v: %s", time.Since(start).Round(time.Millisecond), lastLine(string(out)))
+}
+
+func lastLine(s string) string {
+	s = strings.TrimSpace(s)
+	return s[strings.LastIndexByte(s, '\n')+1:]
+}
