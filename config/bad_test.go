@@ -163,6 +163,8 @@ func TestBadConfigs(t *testing.T) {
 			[]string{`cfg.yaml:37: rules[1].protocol: must be tcp, udp, sctp, icmp, icmpv6, any or a number 0-255, got "tpc"`}},
 		{"src and dst of different families", "", []edit{{"src_ip: 192.168.25.0/24", "src_ip: 192.168.25.0/24\n    dst_ip: 2001:db8::/32"}},
 			[]string{"cfg.yaml:31: rules[0].dst_ip: src_ip is IPv4 and dst_ip is IPv6: the rule can never match"}},
+		{"IPv6 prefixes (the ACL is IPv4)", "", []edit{{"src_ip: 192.168.25.0/24", "src_ip: 2001:db8:25::/48"}},
+			[]string{"cfg.yaml:30: rules[0].src_ip: an IPv6 prefix can never match: the ACL classifies IPv4 packets only (IPv6 packets are counted not_ip)"}},
 		{"priorities tie on overlapping rules", "", []edit{{"protocol: tcp", "protocol: udp"}, {"priority: 50", "priority: 100"}},
 			[]string{"cfg.yaml:39: rules[1].priority: priority 100 ties with rules[0] (reports, line 28), which matches some of the same packets; give one a higher priority"}},
 		{"rule shadowed by a higher priority", "", []edit{{"priority: 1\n", "priority: 200\n"}},

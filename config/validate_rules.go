@@ -70,8 +70,14 @@ func (v *validator) ruleMatch(r *Rule, path string) {
 		v.c.errf(path+".dst_ip", "src_ip is IPv%d and dst_ip is IPv%d: the rule can never match", sf, df)
 	}
 	fam := max(sf, df)
-	if !r.Protocol.Any && r.Protocol.Number == ProtoICMP && fam == 6 {
-		v.c.errf(path+".protocol", "icmp is IPv4 only and the prefixes are IPv6: the rule can never match (use icmpv6)")
+	for _, ip := range []struct {
+		key string
+		fam int
+	}{{"src_ip", sf}, {"dst_ip", df}} {
+		if ip.fam == 6 {
+			v.c.errf(path+"."+ip.key, "an IPv6 prefix can never match: the ACL classifies IPv4 packets only (IPv6 packets are counted not_ip)")
+			return
+		}
 	}
 	if !r.Protocol.Any && r.Protocol.Number == ProtoICMPv6 && fam == 4 {
 		v.c.errf(path+".protocol", "icmpv6 is IPv6 only and the prefixes are IPv4: the rule can never match (use icmp)")
