@@ -28,11 +28,11 @@ func TestSamplerKeepsExactlyOneInN(t *testing.T) {
 
 func TestHistogramBucketsAndIntervals(t *testing.T) {
 	h := NewHistogram(100, 4, 1000, 0)
-	// gaps: 50 (b0), 150 (b1), 250 (b2), 1000 (b3, overflow into last), 399 (b3)
+	// gaps: 50 (b0), 150 (b1), 250 (b2), 1000 (beyond b3: overflow), 399 (b3)
 	times := []uint64{10, 60, 210, 460, 1460, 1859}
 	var total [4]uint64
 	var out report.Histogram
-	var packets uint64
+	var packets, overflow uint64
 	for i, ts := range times {
 		h.Add(ts)
 		if i == 2 { // emit mid-stream: gaps keep counting across intervals
@@ -41,6 +41,7 @@ func TestHistogramBucketsAndIntervals(t *testing.T) {
 				t.Fatalf("first interval %+v", out)
 			}
 			packets += out.Packets
+			overflow += out.Overflow
 			for b := range out.Buckets {
 				total[b] += out.Buckets[b]
 			}
@@ -51,11 +52,12 @@ func TestHistogramBucketsAndIntervals(t *testing.T) {
 	}
 	h.Emit(2000, &out)
 	packets += out.Packets
+	overflow += out.Overflow
 	for b := range out.Buckets {
 		total[b] += out.Buckets[b]
 	}
-	if want := [4]uint64{1, 1, 1, 2}; total != want || packets != 6 {
-		t.Errorf("buckets %v packets %d, want %v 6", total, packets, want)
+	if want := [4]uint64{1, 1, 1, 1}; total != want || packets != 6 || overflow != 1 {
+		t.Errorf("buckets %v packets %d overflow %d, want %v 6 1", total, packets, overflow, want)
 	}
 }
 

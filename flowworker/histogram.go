@@ -3,7 +3,8 @@ package flowworker
 import "wire2kafka/report"
 
 // Histogram counts the inter-arrival times of one rule's packets in
-// fixed-width buckets; the last bucket also counts every longer gap. It is
+// fixed-width buckets; a gap of buckets x resolution or longer counts as
+// overflow, in no bucket. It is
 // emitted and reset every interval; the gap across an emission is counted in
 // the next interval, so the sum of all emitted histograms is the histogram of
 // the whole stream.
@@ -11,6 +12,7 @@ type Histogram struct {
 	resolution uint64 // bucket width, ns
 	interval   uint64 // emission interval, ns
 	buckets    []uint64
+	overflow   uint64 // gaps beyond the last bucket
 	packets    uint64
 	last       uint64 // receive time of the previous packet, 0 before the first
 	start      uint64 // start of the current interval (ns, wall clock)
@@ -38,11 +40,11 @@ func (h *Histogram) Add(t uint64) {
 		if t > h.last {
 			gap = t - h.last
 		}
-		b := gap / h.resolution
-		if b >= uint64(len(h.buckets)) {
-			b = uint64(len(h.buckets)) - 1
+		if b := gap / h.resolution; b < uint64(len(h.buckets)) {
+			h.buckets[b]++
+		} else {
+			h.overflow++
 		}
-		h.buckets[b]++
 	}
 	h.last = t
 }
@@ -61,13 +63,14 @@ func (h *Histogram) Emit(now uint64, out *report.Histogram) {
 	out.StartTime = h.start
 	out.Interval = now - h.start
 	out.Packets = h.packets
-	out.Overflow = 0
+	out.Overflow = h.overflow
 	if cap(out.Buckets) < len(h.buckets) {
 		out.Buckets = make([]uint64, len(h.buckets))
 	}
 	out.Buckets = out.Buckets[:len(h.buckets)]
 	copy(out.Buckets, h.buckets)
 	clear(h.buckets)
+	h.overflow = 0
 	h.packets = 0
 	h.start = now
 }

@@ -97,12 +97,16 @@ func TestHistogramMatchesCaptureGaps(t *testing.T) {
 	r := run(t, plan, rec, c, nil)
 	r.checkAccounting(t, c.packets)
 	want := make([]uint64, buckets)
+	var wantOverflow uint64
 	for i := 1; i < len(c.times); i++ {
-		b := (c.times[i] - c.times[i-1]) / resolution
-		want[min(b, buckets-1)]++
+		if b := (c.times[i] - c.times[i-1]) / resolution; b < buckets {
+			want[b]++
+		} else {
+			wantOverflow++
+		}
 	}
 	got := make([]uint64, buckets)
-	var packets uint64
+	var packets, overflow uint64
 	var seq uint64
 	for _, m := range rec.Messages() {
 		if m.Type != kafkaout.PayloadHistogram {
@@ -120,9 +124,13 @@ func TestHistogramMatchesCaptureGaps(t *testing.T) {
 			t.Fatalf("histogram sequence %d, want %d", h.Sequence, seq)
 		}
 		packets += h.Packets
+		overflow += h.Overflow
 		for i, v := range h.Buckets {
 			got[i] += v
 		}
+	}
+	if overflow != wantOverflow || wantOverflow == 0 {
+		t.Errorf("overflow %d, want %d (gaps of %d ns or more; the capture must have some)", overflow, wantOverflow, resolution*buckets)
 	}
 	if packets != uint64(c.packets) {
 		t.Errorf("histograms counted %d packets, want %d", packets, c.packets)
