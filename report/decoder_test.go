@@ -21,8 +21,12 @@ func frame(dport uint16, dscp uint8, payload []byte) []byte {
 // trV1Frame returns a Telemetry Report v1.0 packet: fixed header (switch
 // 0x77, ingress timestamp 0x01020304) and an inner Ethernet/IPv4/UDP packet
 // with an INT v1.0 stack of two hops (node id + hop latency).
-func trV1Frame() []byte {
-	p := []byte{1<<4 | 4, 0, 0, 1, 0, 0, 0, 0x77, 0, 0, 0, 9, 1, 2, 3, 4}
+func trV1Frame(version ...byte) []byte {
+	ver := byte(1)
+	if len(version) > 0 {
+		ver = version[0]
+	}
+	p := []byte{ver<<4 | 4, 0, 0, 1, 0, 0, 0, 0x77, 0, 0, 0, 9, 1, 2, 3, 4}
 	stack := []byte{0, 0, 0, 0x22, 0, 0, 0, 5, 0, 0, 0, 0x11, 0, 0, 0, 7}
 	int1 := append([]byte{1, 0, byte((4 + 8 + len(stack)) / 4), 0, 1 << 4, 0, 2, 8, 0xa0, 0, 0, 0}, stack...)
 	inner := frame(4790, DefaultINTDSCP, int1)
@@ -33,6 +37,10 @@ func TestDecodeTelemetryReportV1(t *testing.T) {
 	d, err := NewDecoder(Config{})
 	if err != nil {
 		t.Fatal(err)
+	}
+	// v0.5 (version 0) has the same fixed header as v1.0.
+	if rs, why := d.Decode(trV1Frame(0), 42); why != ReasonOK || len(rs) != 1 || rs[0].NumHops != 3 || rs[0].Hops[0].NodeID != 0x77 {
+		t.Fatalf("v0.5 Decode: %v, %d reports", why, len(rs))
 	}
 	rs, why := d.Decode(trV1Frame(), 42)
 	if why != ReasonOK || len(rs) != 1 {
