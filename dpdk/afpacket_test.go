@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -87,6 +88,22 @@ func TestAFPacketVeth(t *testing.T) {
 	}
 	if err := p.Start(); err != nil {
 		t.Fatal(err)
+	}
+	// Promiscuous mode reaches the kernel interface (IFF_PROMISC) and back.
+	promisc := func() bool {
+		out, err := exec.Command("ip", "link", "show", a).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.Contains(string(out), "PROMISC")
+	}
+	for _, on := range []bool{false, true} {
+		if err := p.SetPromiscuous(on); err != nil {
+			t.Fatalf("SetPromiscuous(%v): %v", on, err)
+		}
+		if p.Promiscuous() != on || promisc() != on {
+			t.Fatalf("SetPromiscuous(%v): Promiscuous() = %v, kernel PROMISC flag %v", on, p.Promiscuous(), promisc())
+		}
 	}
 	t.Cleanup(func() {
 		if err := p.Stop(); err != nil {
