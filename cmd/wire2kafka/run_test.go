@@ -126,7 +126,7 @@ func checkRunOutput(t *testing.T, out string) (messages, reports, received int) 
 		t.Fatalf("run output lacks the delivery or a balanced accounting line:\n%s", out)
 	}
 	if d[1] != d[3] || d[2] != d[4] || d[5] != "0" {
-		t.Fatalf("not everything submitted was delivered: %s", d[0])
+		t.Fatalf("not everything submitted was delivered: %s\ndaemon log (last 60 lines):\n%s", d[0], tailLines(out, 60))
 	}
 	messages, _ = strconv.Atoi(d[3])
 	reports, _ = strconv.Atoi(d[4])
@@ -370,4 +370,10 @@ func TestRunMissingTopic(t *testing.T) {
 func lastLine(s string) string {
 	s = strings.TrimSpace(s)
 	return s[strings.LastIndexByte(s, '\n')+1:]
+}
+
+// tailLines returns the last n lines of s.
+func tailLines(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "\n")
 }
