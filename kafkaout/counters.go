@@ -54,23 +54,25 @@ type connCounters struct {
 	stats                                       libStats
 }
 
-func (c *connCounters) observeLatency(d time.Duration) {
+// bucketOf returns the histogram bucket of v over ascending upper bounds
+// (len(bounds) for the last, unbounded bucket).
+func bucketOf[T time.Duration | uint32](v T, bounds []T) int {
 	i := 0
-	for i < len(LatencyBounds) && d > LatencyBounds[i] {
+	for i < len(bounds) && v > bounds[i] {
 		i++
 	}
-	c.latency[i].Add(1)
+	return i
+}
+
+func (c *connCounters) observeLatency(d time.Duration) {
+	c.latency[bucketOf(d, LatencyBounds[:])].Add(1)
 	if d > 0 {
 		c.latencySumNs.Add(uint64(d))
 	}
 }
 
 func (c *connCounters) observeBatch(reports uint32) {
-	i := 0
-	for i < len(BatchBounds) && reports > BatchBounds[i] {
-		i++
-	}
-	c.batch[i].Add(1)
+	c.batch[bucketOf(reports, BatchBounds[:])].Add(1)
 }
 
 // Counters is a snapshot of the counters of one connection (or their sum).

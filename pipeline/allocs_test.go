@@ -14,12 +14,8 @@ import (
 // through a ring port; a warm-up first lets buffers and the per-key table
 // reach their size.
 func TestPollDoesNotAllocate(t *testing.T) {
-	pkts := readPackets(t, captures["sampling"].path)
 	for _, output := range []string{"batch", "single", "raw"} {
 		t.Run(output, func(t *testing.T) {
-			in := newInjector(t, "allocs-"+output)
-			c := *captures["sampling"]
-			c.vdev = in.port.Name()
 			rules := sprintf(`  - name: reports
     protocol: udp
     dst_port: 32766
@@ -32,33 +28,15 @@ func TestPollDoesNotAllocate(t *testing.T) {
     sampling_rate: 3
     kafka_topic: sampled
 `, output)
-			plan := testPlan(t, &c, oneLcore, 4096, "", rules)
-			p, err := New(plan, Options{Sink: kafkaout.NewDiscard(64), Name: "allocs-" + output})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer p.Close()
-			var workers []poller
-			for _, l := range p.lcores {
-				workers = append(workers, l.workers...)
-			}
-			next := 0
-			pass := func() {
-				in.inject(t, pkts[next:next+32])
-				next = (next + 32) % (len(pkts) - 32)
-				for range 2 {
-					for _, w := range workers {
-						w.Poll()
-					}
-				}
-			}
+			h := newPollHarness(t, "allocs-"+output, "sampling", rules)
+			pass := func() { h.pass(nil) }
 			for range 200 { // warm-up: every flow key seen, buffers grown
 				pass()
 			}
 			if allocs := testing.AllocsPerRun(200, pass); allocs != 0 {
 				t.Errorf("%v allocations per burst of 32 packets through all workers", allocs)
 			}
-			st := p.Stats()
+			st := h.p.Stats()
 			if st[len(st)-1].Reports == 0 {
 				t.Fatal("no reports came out: the test measured nothing")
 			}
@@ -71,12 +49,8 @@ func TestPollDoesNotAllocate(t *testing.T) {
 // strangers as no_rule), and each worker measured on its own: 0 heap
 // allocations per Poll in steady state.
 func TestPollDoesNotAllocatePerFunction(t *testing.T) {
-	pkts := readPackets(t, captures["tr"].path) // 3% malformed INT, a stranger every 30 packets
 	for _, fn := range []string{"sampling", "histogram", "drop"} {
 		t.Run(fn, func(t *testing.T) {
-			in := newInjector(t, "allocs-fn-"+fn)
-			c := *captures["tr"]
-			c.vdev = in.port.Name()
 			rules := sprintf(`  - name: reports
     protocol: udp
     dst_port: 32766
@@ -96,55 +70,26 @@ func TestPollDoesNotAllocatePerFunction(t *testing.T) {
 			if fn == "drop" {
 				rules = strings.Replace(rules, "    kafka_topic: reports\n", "", 1)
 			}
-			plan := testPlan(t, &c, oneLcore, 4096, "", rules)
-			p, err := New(plan, Options{Sink: kafkaout.NewDiscard(64), Name: "allocs-fn-" + fn})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer p.Close()
-			var workers []poller
-			for _, l := range p.lcores {
-				workers = append(workers, l.workers...)
-			}
-			mallocs := make([]uint64, len(workers))
-			measure := false
-			var ms runtime.MemStats
-			next := 0
-			pass := func() {
-				in.inject(t, pkts[next:next+32])
-				next = (next + 32) % (len(pkts) - 32)
-				for range 2 {
-					for i, w := range workers {
-						if measure {
-							runtime.ReadMemStats(&ms)
-							before := ms.Mallocs
-							w.Poll()
-							runtime.ReadMemStats(&ms)
-							mallocs[i] += ms.Mallocs - before
-						} else {
-							w.Poll()
-						}
-					}
-				}
-			}
+			// "tr": 3% malformed INT, a stranger every 30 packets.
+			h := newPollHarness(t, "allocs-fn-"+fn, "tr", rules)
 			for range 300 { // warm-up: every flow key seen, buffers grown
-				pass()
+				h.pass(nil)
 			}
-			measure = true
+			mallocs := make([]uint64, len(h.workers))
 			for range 200 {
-				pass()
+				h.pass(mallocs)
 			}
 			// MemStats.Mallocs is process-wide: a runtime or test goroutine
 			// allocating meanwhile shows up too. An allocation per burst
 			// would give 400 or more, per packet 12,800 or more.
 			for i, n := range mallocs {
 				if n >= 20 {
-					t.Errorf("worker %d (%T): %d allocations in 400 polls", i, workers[i], n)
+					t.Errorf("worker %d (%T): %d allocations in 400 polls", i, h.workers[i], n)
 				} else if n > 0 {
-					t.Logf("worker %d (%T): %d allocations in 400 polls (process-wide count: not every poll)", i, workers[i], n)
+					t.Logf("worker %d (%T): %d allocations in 400 polls (process-wide count: not every poll)", i, h.workers[i], n)
 				}
 			}
-			st := p.Stats()
+			st := h.p.Stats()
 			var flow, kafka, acl Snapshot
 			for _, s := range st {
 				switch s.Kind {
@@ -177,5 +122,55 @@ func TestPollDoesNotAllocatePerFunction(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// pollHarness runs a pipeline's workers from the test goroutine (not on
+// lcores), fed by an injector with the packets of a capture, 32 per pass.
+type pollHarness struct {
+	t       *testing.T
+	in      *injector
+	p       *Pipeline
+	workers []poller
+	pkts    [][]byte
+	next    int
+	ms      runtime.MemStats
+}
+
+func newPollHarness(t *testing.T, name, capture string, rules string) *pollHarness {
+	t.Helper()
+	in := newInjector(t, name)
+	c := *captures[capture]
+	c.vdev = in.port.Name()
+	p, err := New(testPlan(t, &c, oneLcore, 4096, "", rules), Options{Sink: kafkaout.NewDiscard(64), Name: name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(p.Close)
+	h := &pollHarness{t: t, in: in, p: p, pkts: readPackets(t, c.path)}
+	for _, l := range p.lcores {
+		h.workers = append(h.workers, l.workers...)
+	}
+	return h
+}
+
+// pass injects the next 32 packets and polls every worker twice. With
+// mallocs non-nil it adds each worker's heap allocations (process-wide
+// MemStats.Mallocs around its Poll) to mallocs[i].
+func (h *pollHarness) pass(mallocs []uint64) {
+	h.in.inject(h.t, h.pkts[h.next:h.next+32])
+	h.next = (h.next + 32) % (len(h.pkts) - 32)
+	for range 2 {
+		for i, w := range h.workers {
+			if mallocs == nil {
+				w.Poll()
+				continue
+			}
+			runtime.ReadMemStats(&h.ms)
+			before := h.ms.Mallocs
+			w.Poll()
+			runtime.ReadMemStats(&h.ms)
+			mallocs[i] += h.ms.Mallocs - before
+		}
 	}
 }

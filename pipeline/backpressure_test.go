@@ -23,18 +23,6 @@ func (g *gatedSink) Acquire() *kafkaout.Message {
 	return g.Recorder.Acquire()
 }
 
-// rxIn is what the RX workers of p have received. It reads the workers'
-// own counters (Go memory), so it is safe after p is closed.
-func rxIn(p *Pipeline) uint64 {
-	var in uint64
-	for _, w := range p.Workers() {
-		if w.Kind == config.KindRX {
-			in += w.Counters.In.Load()
-		}
-	}
-	return in
-}
-
 // TestBackPressureAccounting: a sink that stops taking messages backs the
 // pipeline up. With rings.when_full wait (the default) every stage waits
 // for room and RX stops receiving: the packets stay in the port, nothing
@@ -66,10 +54,10 @@ func TestBackPressureAccounting(t *testing.T) {
 				switch tt.name {
 				case "wait":
 					go func() { // open once RX stopped receiving for 200 ms
-						last, since := rxIn(p), time.Now()
+						last, since := stageIn(p, config.KindRX), time.Now()
 						for time.Since(since) < 200*time.Millisecond {
 							time.Sleep(5 * time.Millisecond)
-							if in := rxIn(p); in != last {
+							if in := stageIn(p, config.KindRX); in != last {
 								last, since = in, time.Now()
 							}
 						}
@@ -78,7 +66,7 @@ func TestBackPressureAccounting(t *testing.T) {
 					}()
 				case "ringfull":
 					go func() { // open once RX has seen every packet
-						for rxIn(p) < uint64(c.packets) {
+						for stageIn(p, config.KindRX) < uint64(c.packets) {
 							time.Sleep(time.Millisecond)
 						}
 						time.Sleep(20 * time.Millisecond)

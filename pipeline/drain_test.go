@@ -15,22 +15,12 @@ func TestStopUnderLoad(t *testing.T) {
 	c := captures["infinite"]
 	plan := testPlan(t, c, twoLcores, 1024, "", sprintf(trRule, "batch"))
 	sink := kafkaout.NewDiscard(256)
-	p, err := New(plan, Options{Sink: sink, Name: "underload"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Close()
-	if err := p.Start(); err != nil {
-		t.Fatal(err)
-	}
+	p := startPipeline(t, plan, sink, "underload")
 	time.Sleep(300 * time.Millisecond)
 	if err := p.Stop(10 * time.Second); err != nil {
 		t.Fatal(err)
 	}
-	r := &result{workers: p.Workers(), stats: p.Stats()}
-	for _, s := range r.stats {
-		r.snaps = append(r.snaps, s.Snapshot)
-	}
+	r := finalResult(p)
 	rx := r.sum(config.KindRX)
 	if rx.In < uint64(c.packets) {
 		t.Fatalf("only %d packets received under load", rx.In)

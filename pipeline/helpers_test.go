@@ -135,12 +135,7 @@ func run(t *testing.T, plan *config.Plan, sink kafkaout.Sink, c *capture, during
 	}
 	deadline := time.Now().Add(60 * time.Second)
 	for {
-		var in uint64
-		for _, w := range p.Workers() {
-			if w.Kind == config.KindRX {
-				in += w.Counters.In.Load()
-			}
-		}
+		in := stageIn(p, config.KindRX)
 		if in >= uint64(c.packets) {
 			break
 		}
@@ -152,16 +147,49 @@ func run(t *testing.T, plan *config.Plan, sink kafkaout.Sink, c *capture, during
 	if err := p.Stop(20 * time.Second); err != nil {
 		t.Errorf("stop: %v", err)
 	}
-	r := &result{workers: p.Workers(), stats: p.Stats()}
-	for _, s := range r.stats {
-		r.snaps = append(r.snaps, s.Snapshot)
-	}
+	r := finalResult(p)
 	if t.Failed() || testing.Verbose() {
 		var sb strings.Builder
 		WriteTable(&sb, Rows(r.stats, nil, 0))
 		t.Logf("counters:\n%s", sb.String())
 	}
 	return r
+}
+
+// startPipeline builds a pipeline of plan into sink and starts it; it is
+// closed when the test ends.
+func startPipeline(t *testing.T, plan *config.Plan, sink kafkaout.Sink, name string) *Pipeline {
+	t.Helper()
+	p, err := New(plan, Options{Sink: sink, Name: name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(p.Close)
+	if err := p.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// finalResult reads the counters of a stopped pipeline.
+func finalResult(p *Pipeline) *result {
+	r := &result{workers: p.Workers(), stats: p.Stats()}
+	for _, s := range r.stats {
+		r.snaps = append(r.snaps, s.Snapshot)
+	}
+	return r
+}
+
+// stageIn is what the workers of one kind have taken in. It reads the
+// workers' own counters (Go memory), so it is safe after p is closed.
+func stageIn(p *Pipeline, kind config.Kind) uint64 {
+	var in uint64
+	for _, w := range p.Workers() {
+		if w.Kind == kind {
+			in += w.Counters.In.Load()
+		}
+	}
+	return in
 }
 
 // decoded is every report of the recorded messages, per Kafka key in

@@ -133,23 +133,8 @@ func TestReloadUnderLoad(t *testing.T) {
 	badPlan := testPlan(t, &c, twoLcores, 2048, "", pass) // ring size: needs a restart
 
 	rec := kafkaout.NewRecorder(64)
-	p, err := New(dropPlan, Options{Sink: rec, Name: "reload"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Close()
-	if err := p.Start(); err != nil {
-		t.Fatal(err)
-	}
-	flowIn := func() uint64 {
-		var n uint64
-		for _, s := range p.Stats() {
-			if s.Kind == config.KindFlow {
-				n += s.In
-			}
-		}
-		return n
-	}
+	p := startPipeline(t, dropPlan, rec, "reload")
+	flowIn := func() uint64 { return stageIn(p, config.KindFlow) }
 	half := len(pkts) / 2
 	in.inject(t, pkts[:half])
 	waitCounter(t, "flow in", uint64(half), flowIn)
@@ -158,7 +143,7 @@ func TestReloadUnderLoad(t *testing.T) {
 	}
 	in.inject(t, pkts[half:])
 	waitCounter(t, "flow in", uint64(len(pkts)), flowIn)
-	err = p.Reload(badPlan)
+	err := p.Reload(badPlan)
 	if err == nil || !strings.Contains(err.Error(), "rings.size") {
 		t.Fatalf("reload changing rings.size: err = %v, want a refusal naming rings.size", err)
 	}
@@ -167,10 +152,7 @@ func TestReloadUnderLoad(t *testing.T) {
 	if err := p.Stop(10 * time.Second); err != nil {
 		t.Fatal(err)
 	}
-	r := &result{workers: p.Workers(), stats: p.Stats()}
-	for _, s := range r.stats {
-		r.snaps = append(r.snaps, s.Snapshot)
-	}
+	r := finalResult(p)
 	r.checkAccounting(t, len(pkts)+100)
 	flow, kafka := r.sum(config.KindFlow), r.sum(config.KindKafka)
 	if flow.Drops[DropRuleDrop] != uint64(half) || flow.Out != uint64(len(pkts)-half+100) {
@@ -202,14 +184,7 @@ func TestReloadInFlight(t *testing.T) {
 	passPlan := testPlan(t, &c, twoLcores, 4096, "", sprintf(rule, "passthrough")+"    kafka_topic: reports\n")
 
 	rec := kafkaout.NewRecorder(64)
-	p, err := New(dropPlan, Options{Sink: rec, Name: "reload-flight"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Close()
-	if err := p.Start(); err != nil {
-		t.Fatal(err)
-	}
+	p := startPipeline(t, dropPlan, rec, "reload-flight")
 	const rounds = 10
 	var stream [][]byte
 	for range rounds {
@@ -222,16 +197,7 @@ func TestReloadInFlight(t *testing.T) {
 	errc := make(chan error, 1)
 	go func() {
 		deadline := time.Now().Add(20 * time.Second)
-		for time.Now().Before(deadline) {
-			var n uint64
-			for _, s := range p.Stats() {
-				if s.Kind == config.KindFlow {
-					n += s.In
-				}
-			}
-			if n >= first {
-				break
-			}
+		for time.Now().Before(deadline) && stageIn(p, config.KindFlow) < first {
 			time.Sleep(50 * time.Microsecond)
 		}
 		errc <- p.Reload(passPlan)
@@ -256,10 +222,7 @@ func TestReloadInFlight(t *testing.T) {
 	if err := p.Stop(10 * time.Second); err != nil {
 		t.Fatal(err)
 	}
-	r := &result{workers: p.Workers(), stats: p.Stats()}
-	for _, s := range r.stats {
-		r.snaps = append(r.snaps, s.Snapshot)
-	}
+	r := finalResult(p)
 	r.checkAccounting(t, int(total))
 	flow := r.sum(config.KindFlow)
 	dropped, out := flow.Drops[DropRuleDrop], flow.Out

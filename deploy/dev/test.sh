@@ -36,8 +36,8 @@ cleanup() {
   fi
   # Brokers a crashed test binary could not stop (its cleanups never ran):
   # the outage tests' own brokers live in t.TempDir() dirs (TMPDIR/TestName*/NNN);
-  # kafka.sh stops only the pid its own pid file names. Prometheus dies with
-  # its test binary (Pdeathsig).
+  # kafka.sh stops only the pid its own pid file names. Prometheus is
+  # started with Pdeathsig (SIGKILL when the thread that started it exits).
   for pidf in "${TMPDIR:-/tmp}"/Test*/*/kafka.pid; do
     [ -f "$pidf" ] && deploy/kafka/kafka.sh stop "$(dirname "$pidf")" >/dev/null 2>&1 || true
   done

@@ -173,8 +173,8 @@ func (c *Collector) collectConn(ch chan<- prometheus.Metric, conn string, k kafk
 	for reason, n := range k.ClientErrors {
 		ch <- counter(d.kClientErrors, n, conn, reason)
 	}
-	ch <- prometheus.MustNewConstHistogram(d.kLatency, latencyCount(k.Latency), k.LatencySum.Seconds(), latencyBuckets(k.Latency), conn)
-	ch <- prometheus.MustNewConstHistogram(d.kDeliveredBatch, latencyCount(k.Batch), float64(k.DeliveredReports), batchBuckets(k.Batch), conn)
+	ch <- prometheus.MustNewConstHistogram(d.kLatency, bucketTotal(k.Latency), k.LatencySum.Seconds(), latencyBuckets(k.Latency), conn)
+	ch <- prometheus.MustNewConstHistogram(d.kDeliveredBatch, bucketTotal(k.Batch), float64(k.DeliveredReports), batchBuckets(k.Batch), conn)
 	s := k.Librdkafka
 	ch <- counter(d.kStatsEvents, s.Events, conn)
 	ch <- gauge(d.kQueueMsgs, float64(s.QueueMsgs), conn)
@@ -190,33 +190,31 @@ func (c *Collector) collectConn(ch chan<- prometheus.Metric, conn string, k kafk
 	ch <- counter(d.kTxBytes, s.TxBytes, conn)
 }
 
-// latencyBuckets turns per-bucket counts over kafkaout.LatencyBounds (plus
-// a last unbounded bucket) into Prometheus' cumulative buckets.
-func latencyBuckets(counts []uint64) map[float64]uint64 {
-	b := make(map[float64]uint64, len(kafkaout.LatencyBounds))
+// cumBuckets turns per-bucket counts (one per upper bound, plus a last
+// unbounded bucket) into Prometheus' cumulative buckets, the bounds given
+// in the metric's unit by bound(i).
+func cumBuckets(counts []uint64, n int, bound func(i int) float64) map[float64]uint64 {
+	b := make(map[float64]uint64, n)
 	var cum uint64
-	for i, bound := range kafkaout.LatencyBounds {
+	for i := range n {
 		if i < len(counts) {
 			cum += counts[i]
 		}
-		b[bound.Seconds()] = cum
+		b[bound(i)] = cum
 	}
 	return b
+}
+
+func latencyBuckets(counts []uint64) map[float64]uint64 {
+	return cumBuckets(counts, len(kafkaout.LatencyBounds), func(i int) float64 { return kafkaout.LatencyBounds[i].Seconds() })
 }
 
 func batchBuckets(counts []uint64) map[float64]uint64 {
-	b := make(map[float64]uint64, len(kafkaout.BatchBounds))
-	var cum uint64
-	for i, bound := range kafkaout.BatchBounds {
-		if i < len(counts) {
-			cum += counts[i]
-		}
-		b[float64(bound)] = cum
-	}
-	return b
+	return cumBuckets(counts, len(kafkaout.BatchBounds), func(i int) float64 { return float64(kafkaout.BatchBounds[i]) })
 }
 
-func latencyCount(counts []uint64) uint64 {
+// bucketTotal is the number of observations of a histogram's counts.
+func bucketTotal(counts []uint64) uint64 {
 	var n uint64
 	for _, c := range counts {
 		n += c
