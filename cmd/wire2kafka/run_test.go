@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -16,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"wire2kafka/config"
 	"wire2kafka/kafkaout/kafkatest"
 	"wire2kafka/report/intgen"
 	"wire2kafka/report/pcap"
@@ -259,7 +259,7 @@ func TestRunSIGTERMUnderLoad(t *testing.T) {
 		{"dst_port: 32766", "dst_port: 32766\n    service_function: teleport", "reload refused"},
 		{"dst_port: 32766", "dst_port: [32766", "reload refused"},
 	}
-	kafkaIn := func() float64 { return metricSum(t, out.String(), `wire2kafka_packets_in_total{`, `stage="kafka"`) }
+	kafkaIn := func() uint64 { return kafkaWorkersIn(t, out.String()) }
 	for i, st := range steps {
 		if err := os.WriteFile(cfg, bytes.Replace(orig, []byte(st.from), []byte(st.to), 1), 0o644); err != nil {
 			t.Fatal(err)
@@ -299,42 +299,28 @@ func TestRunSIGTERMUnderLoad(t *testing.T) {
 	t.Logf("under load: %d packets received, %d reports delivered", received, reports)
 }
 
-// metricSum scrapes the /metrics URL the daemon logged ("serving metrics")
-// and sums the samples whose line starts with prefix and contains label.
-func metricSum(t *testing.T, log, prefix, label string) float64 {
+// kafkaWorkersIn scrapes the /metrics URL the daemon logged ("serving
+// metrics") with the stats command's reader and sums what the Kafka
+// workers took in.
+func kafkaWorkersIn(t *testing.T, log string) uint64 {
 	t.Helper()
 	i := strings.Index(log, "serving metrics")
-	if i < 0 {
+	j := strings.Index(log[max(i, 0):], "url=")
+	if i < 0 || j < 0 {
 		t.Fatalf("no metrics URL in the log:\n%s", log)
 	}
-	rest := log[i:]
-	j := strings.Index(rest, "url=")
-	if j < 0 {
-		t.Fatalf("no url= after \"serving metrics\":\n%s", rest)
-	}
-	url := strings.Fields(rest[j+len("url="):])[0]
-	resp, err := http.Get(url)
-	if err != nil {
-		t.Fatalf("scrape %s: %v", url, err)
-	}
-	body, err := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	url := strings.Fields(log[i+j+len("url="):])[0]
+	sc, err := fetchScrape(http.DefaultClient, url)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var sum float64
-	for _, line := range strings.Split(string(body), "\n") {
-		if !strings.HasPrefix(line, prefix) || !strings.Contains(line, label) {
-			continue
+	var in uint64
+	for _, w := range sc.workers {
+		if w.Kind == config.KindKafka {
+			in += w.In
 		}
-		f := strings.Fields(line)
-		v, err := strconv.ParseFloat(f[len(f)-1], 64)
-		if err != nil {
-			t.Fatalf("metric line %q: %v", line, err)
-		}
-		sum += v
 	}
-	return sum
+	return in
 }
 
 // TestRunMissingTopic: with create_topics off, a topic the broker does not
