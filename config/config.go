@@ -117,6 +117,17 @@ type INT struct {
 	// (report.DefaultSCIONPorts: end host dispatcher and border router)
 	// when idint is in Formats.
 	IDINTPorts []int `yaml:"idint_ports"`
+	// MDDSCP marks the inner packets of Telemetry Reports that carry an
+	// INT shim after their TCP/UDP header by DSCP: {value, mask}, or off.
+	// Default {value: 0x17, mask: 0x3f} (INT v2.1 examples).
+	MDDSCP MDDSCP `yaml:"md_dscp"`
+	// MDUDPPorts are INT_TBD UDP destination ports: an inner UDP packet to
+	// one of them carries an INT shim (INT v2.1 section 5.7.2, option 1;
+	// NPT 1 and 2). Default none.
+	MDUDPPorts []int `yaml:"md_udp_ports"`
+	// SourceOnlyMD gives the size of 'source-only' domain-specific INT
+	// metadata per domain id, so it is not taken for hops. Default none.
+	SourceOnlyMD []SourceOnlyMD `yaml:"source_only_md"`
 	// SinkISDAS is the ISD-AS of this INT sink, like "1-ff00:0:1" (any
 	// form report.ParseIA reads). Needed by the "{sink}" topic template.
 	// Default none.

@@ -23,7 +23,13 @@ func (p *Plan) Print(w io.Writer, hugepagesFreeMB int) error {
 	fmt.Fprintf(b, "\nkafka: sink %s, %d connection(s), batch %d reports / %d B / %s linger, queue %d messages (%s)\n",
 		cfg.Kafka.Sink, cfg.Kafka.Connections, cfg.Kafka.Batch.MaxReports, cfg.Kafka.Batch.MaxBytes,
 		cfg.Kafka.Batch.Linger, cfg.Kafka.Queue.Messages, cfg.Kafka.Queue.Policy)
-	fmt.Fprintf(b, "metrics: %s\n\nlcores:\n", cfg.Metrics.Listen)
+	in := cfg.INT
+	fmt.Fprintf(b, "int: formats %v, report ports %v, idint ports %v, inner INT by md_dscp %s and md_udp_ports %v",
+		in.Formats, in.TelemetryReportPorts, in.IDINTPorts, in.MDDSCP, in.MDUDPPorts)
+	for _, s := range in.SourceOnlyMD {
+		fmt.Fprintf(b, ", source-only %d B in domain %#x", s.Bytes, s.DomainID)
+	}
+	fmt.Fprintf(b, "\nmetrics: %s\n\nlcores:\n", cfg.Metrics.Listen)
 	for _, l := range p.Lcores {
 		switch {
 		case l.Main:

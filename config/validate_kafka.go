@@ -57,6 +57,7 @@ func (v *validator) intSettings() {
 		}
 	}
 	v.intField("int.sink_index", &in.SinkIndex, 0, 0, 65535)
+	v.mdDetection()
 }
 
 // defaultIDINTPorts are the decoder's default SCION underlay ports.

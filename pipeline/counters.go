@@ -47,6 +47,14 @@ type Counters struct {
 	Drops  [NumReasons]atomic.Uint64
 	// ParseErrors splits DropParseError by decoder reason.
 	ParseErrors [report.NumReasons]atomic.Uint64
+	// ReportErrors counts individual INT reports a Kafka worker's decoder
+	// dropped inside packets that gave other reports (a Telemetry Report
+	// group loses only its bad reports), by decoder reason. These are
+	// reports, not packets: the packet is counted out.
+	ReportErrors [report.NumReasons]atomic.Uint64
+	// PartialStacks counts reports whose embedded INT stack was cut by the
+	// reporting switch's truncation (complete hops kept).
+	PartialStacks atomic.Uint64
 	// Extra counters of some kinds of worker.
 	Reports  atomic.Uint64 // Kafka worker: reports written into submitted messages
 	Messages atomic.Uint64 // Kafka worker: messages submitted to the sink
@@ -77,6 +85,8 @@ type Snapshot struct {
 	In, Out, Queued                                                                        uint64
 	Drops                                                                                  [NumReasons]uint64
 	ParseErrors                                                                            [report.NumReasons]uint64
+	ReportErrors                                                                           [report.NumReasons]uint64
+	PartialStacks                                                                          uint64
 	Reports, ReportsDropped, Messages, Bytes, Histograms, HistogramsLost, Polls, BusyPolls uint64
 }
 
@@ -91,7 +101,9 @@ func (c *Counters) Snapshot() Snapshot {
 	}
 	for i := range c.ParseErrors {
 		s.ParseErrors[i] = c.ParseErrors[i].Load()
+		s.ReportErrors[i] = c.ReportErrors[i].Load()
 	}
+	s.PartialStacks = c.PartialStacks.Load()
 	return s
 }
 

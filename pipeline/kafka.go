@@ -132,6 +132,9 @@ func (w *kafkaWorker) handle(m *dpdk.Mbuf) bool {
 		w.c.ParseErrors[reason].Add(1)
 		return true
 	}
+	if st := w.dec.Stats(); *st != (report.Stats{}) { // rare: count off the common path
+		w.countDecodeStats(st)
+	}
 	typ := ri.payload()
 	// Make room first, so that a blocked sink never leaves a packet half
 	// taken: every slot this packet's reports go to must fit them.
@@ -368,4 +371,17 @@ func (w *kafkaWorker) lingerScan(force bool) int {
 		i++
 	}
 	return n
+}
+
+// countDecodeStats adds the individual reports a packet lost and its
+// partial stacks to the worker's counters.
+func (w *kafkaWorker) countDecodeStats(st *report.Stats) {
+	for r, n := range st.Lost {
+		if n > 0 {
+			w.c.ReportErrors[r].Add(uint64(n))
+		}
+	}
+	if st.PartialStacks > 0 {
+		w.c.PartialStacks.Add(uint64(st.PartialStacks))
+	}
 }

@@ -318,6 +318,15 @@ func decoderConfig(cfg *config.Config) report.Config {
 	for _, port := range cfg.INT.IDINTPorts {
 		dc.SCIONPorts = append(dc.SCIONPorts, uint16(port))
 	}
+	dc.MDDSCPOff = cfg.INT.MDDSCP.Off
+	dc.MDDSCP, dc.MDDSCPMask = uint8(cfg.INT.MDDSCP.Value), uint8(cfg.INT.MDDSCP.Mask)
+	for _, port := range cfg.INT.MDUDPPorts {
+		dc.MDUDPPorts = append(dc.MDUDPPorts, uint16(port))
+	}
+	for _, s := range cfg.INT.SourceOnlyMD {
+		dc.SourceOnly = append(dc.SourceOnly, report.SourceOnlyMD{DomainID: uint16(s.DomainID), Bytes: s.Bytes})
+	}
+	dc.MaxFrame = cfg.Mempool.DataRoom
 	return dc
 }
 

@@ -7,9 +7,37 @@ type Decoder struct {
 	cfg         Config
 	reportPorts portSet
 	scionPorts  portSet
-	reports     []Report // len MaxReports, reused
+	mdPorts     portSet
+	reports     []Report // MaxFrame/4+1, reused
+	hops        []Hop    // hop pool shared by the reports of one packet
+	usedHops    int      // hops of the pool taken by finished reports
 	outer       FiveTuple
 	inner       FiveTuple
+	stats       Stats
+	intSeen     bool    // the current report had an INT-MD header
+	intHdr      [8]byte // its KeyINTHeader value
+	intDS       [6]byte // its KeyINTDomain value (DS ID != 0)
+}
+
+// Stats describes the last Decode call beyond its returned reports.
+type Stats struct {
+	// Lost counts the individual reports of the packet that were dropped,
+	// by reason. A Telemetry Report group loses only its bad reports; the
+	// others are returned.
+	Lost [NumReasons]uint16
+	// PartialStacks counts returned reports whose embedded INT stack was
+	// cut by the reporting switch's truncation: the complete hops are
+	// kept.
+	PartialStacks uint16
+}
+
+// LostTotal returns the number of individual reports lost.
+func (s *Stats) LostTotal() int {
+	n := 0
+	for _, v := range s.Lost {
+		n += int(v)
+	}
+	return n
 }
 
 // NewDecoder returns a Decoder for cfg (zero fields take defaults), or an
@@ -19,11 +47,42 @@ func NewDecoder(cfg Config) (*Decoder, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &Decoder{cfg: c, reports: make([]Report, c.MaxReports)}
+	d := &Decoder{
+		cfg:     c,
+		reports: make([]Report, c.MaxFrame/4+1),
+		hops:    make([]Hop, c.MaxFrame/4+MaxHops),
+	}
 	d.reportPorts.addAll(c.ReportPorts)
 	d.scionPorts.addAll(c.SCIONPorts)
+	d.mdPorts.addAll(c.MDUDPPorts)
 	return d, nil
 }
+
+// Stats returns the statistics of the last Decode call. The pointer stays
+// valid; the values are overwritten by the next call.
+func (d *Decoder) Stats() *Stats { return &d.stats }
+
+// begin resets the per-packet state.
+func (d *Decoder) begin() {
+	d.stats = Stats{}
+	d.usedHops = 0
+}
+
+// newReport returns the cleared report n with its hop window in the pool.
+func (d *Decoder) newReport(n int, rxTime uint64) *Report {
+	r := &d.reports[n]
+	r.Reset()
+	r.ReceiveTime = rxTime
+	end := min(d.usedHops+MaxHops, len(d.hops))
+	r.Hops = d.hops[d.usedHops:end:end]
+	return r
+}
+
+// keep makes report r permanent: its hops leave the pool.
+func (d *Decoder) keep(r *Report) { d.usedHops += r.NumHops }
+
+// lose counts one individual report dropped for why.
+func (d *Decoder) lose(why Reason) { d.stats.Lost[why]++ }
 
 // Config returns the decoder's configuration with defaults applied.
 func (d *Decoder) Config() Config { return d.cfg }
@@ -42,6 +101,7 @@ func (d *Decoder) Outer() *FiveTuple { return &d.outer }
 // Report.Truncated points into frame. On any other reason the slice is
 // empty. Decode never panics and does not allocate.
 func (d *Decoder) Decode(frame []byte, rxTime uint64) ([]Report, Reason) {
+	d.begin()
 	if why := ParseFiveTuple(frame, &d.outer); why != ReasonOK {
 		return nil, why
 	}
@@ -60,6 +120,7 @@ func (d *Decoder) Decode(frame []byte, rxTime uint64) ([]Report, Reason) {
 // DecodeTelemetryReport decodes frame as a Telemetry Report over UDP
 // whatever its ports. Results as for Decode.
 func (d *Decoder) DecodeTelemetryReport(frame []byte, rxTime uint64) ([]Report, Reason) {
+	d.begin()
 	if why := ParseFiveTuple(frame, &d.outer); why != ReasonOK {
 		return nil, why
 	}
@@ -69,6 +130,7 @@ func (d *Decoder) DecodeTelemetryReport(frame []byte, rxTime uint64) ([]Report, 
 // DecodeIDINT decodes frame as SCION over IP/UDP with an ID-INT header
 // whatever its ports. Results as for Decode.
 func (d *Decoder) DecodeIDINT(frame []byte, rxTime uint64) ([]Report, Reason) {
+	d.begin()
 	if why := ParseFiveTuple(frame, &d.outer); why != ReasonOK {
 		return nil, why
 	}

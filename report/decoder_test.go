@@ -18,18 +18,15 @@ func frame(dport uint16, dscp uint8, payload []byte) []byte {
 	return b
 }
 
-// trV1Frame returns a Telemetry Report v1.0 packet: fixed header (switch
-// 0x77, ingress timestamp 0x01020304) and an inner Ethernet/IPv4/UDP packet
-// with an INT v1.0 stack of two hops (node id + hop latency).
-func trV1Frame(version ...byte) []byte {
-	ver := byte(1)
-	if len(version) > 0 {
-		ver = version[0]
-	}
-	p := []byte{ver<<4 | 4, 0, 0, 1, 0, 0, 0, 0x77, 0, 0, 0, 9, 1, 2, 3, 4}
+// trV1Frame returns a Telemetry Report v1.0 packet: fixed header (Length
+// 4, NProt 0, F set, hw_id 1, switch 0x77, sequence 9, ingress timestamp
+// 0x01020304) and an inner Ethernet/IPv4/UDP packet with an INT v1.0
+// stack of two hops (node id + hop latency).
+func trV1Frame() []byte {
+	p := []byte{1<<4 | 4, 0, 0, 0x40 | 1, 0, 0, 0, 0x77, 0, 0, 0, 9, 1, 2, 3, 4}
 	stack := []byte{0, 0, 0, 0x22, 0, 0, 0, 5, 0, 0, 0, 0x11, 0, 0, 0, 7}
 	int1 := append([]byte{1, 0, byte((4 + 8 + len(stack)) / 4), 0, 1 << 4, 0, 2, 8, 0xa0, 0, 0, 0}, stack...)
-	inner := frame(4790, DefaultINTDSCP, int1)
+	inner := frame(4790, DefaultMDDSCP, int1)
 	return frame(DefaultReportPort, 0, append(p, inner...))
 }
 
@@ -37,10 +34,6 @@ func TestDecodeTelemetryReportV1(t *testing.T) {
 	d, err := NewDecoder(Config{})
 	if err != nil {
 		t.Fatal(err)
-	}
-	// v0.5 (version 0) has the same fixed header as v1.0.
-	if rs, why := d.Decode(trV1Frame(0), 42); why != ReasonOK || len(rs) != 1 || rs[0].NumHops != 3 || rs[0].Hops[0].NodeID != 0x77 {
-		t.Fatalf("v0.5 Decode: %v, %d reports", why, len(rs))
 	}
 	rs, why := d.Decode(trV1Frame(), 42)
 	if why != ReasonOK || len(rs) != 1 {
@@ -50,8 +43,12 @@ func TestDecodeTelemetryReportV1(t *testing.T) {
 	if r.NumHops != 3 || r.Hops[0].NodeID != 0x77 || r.Hops[1].NodeID != 0x22 || r.Hops[2].NodeID != 0x11 {
 		t.Fatalf("hops %d: %+v", r.NumHops, r.HopList())
 	}
-	if md := r.Hops[0].Metadata(); len(md) != 1 || md[0].Type != 4 || string(md[0].Value()) != "\x01\x02\x03\x04" {
-		t.Errorf("sink metadata %+v", md)
+	// The 32-bit ingress timestamp, zero-extended to MetadataType 4's 8 bytes.
+	if v := r.Hops[0].Get(4); string(v) != "\x00\x00\x00\x00\x01\x02\x03\x04" {
+		t.Errorf("sink metadata %+v", r.Hops[0].Metadata())
+	}
+	if v := r.Hops[0].Get(KeyTRGroup); string(v) != "\x01\x01\x00\x00\x00\x09" {
+		t.Errorf("group key %x", v)
 	}
 	if md := r.Hops[2].Metadata(); len(md) != 1 || md[0].Type != 2 || md[0].Value()[3] != 7 {
 		t.Errorf("source hop metadata %+v", md)
@@ -76,12 +73,12 @@ func TestDecodeReasons(t *testing.T) {
 		{"tr empty payload", frame(DefaultReportPort, 0, nil), ReasonTruncated},
 		{"tr bad version", frame(DefaultReportPort, 0, []byte{5 << 4, 0, 0, 0, 0, 0, 0, 0}), ReasonBadVersion},
 		{"tr group without reports", frame(DefaultReportPort, 0, grp), ReasonBadLength},
-		{"tr report length 0", frame(DefaultReportPort, 0, append(grp, 1<<4, 0, 0, 0)), ReasonBadLength},
+		{"tr report length 0: header only", frame(DefaultReportPort, 0, append(grp, 1<<4, 0, 0, 0)), ReasonOK},
 		{"tr report beyond packet", frame(DefaultReportPort, 0, append(grp, 1<<4, 9, 0, 0)), ReasonTruncated},
 		{"tr non-INT report", frame(DefaultReportPort, 0, append(grp, 2<<4, 1, 0, 0, 0, 0, 0, 0)), ReasonUnsupported},
 		{"tr md beyond report", frame(DefaultReportPort, 0, append(grp, 1<<4, 2, 1, 0, 0x80, 0, 0, 0, 0, 0, 0, 0)), ReasonBadLength},
-		{"tr reserved md bit", frame(DefaultReportPort, 0, append(grp, 1<<4, 3, 1, 0, 0x00, 0x40, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4)), ReasonUnsupportedInstruction},
-		{"tr unknown inner type", frame(DefaultReportPort, 0, append(grp, 1<<4|9, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)), ReasonUnsupported},
+		{"tr reserved md bit skipped", frame(DefaultReportPort, 0, append(grp, 1<<4, 3, 1, 0, 0x00, 0x40, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4)), ReasonOK},
+		{"tr reserved inner type", frame(DefaultReportPort, 0, append(grp, 1<<4|9, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)), ReasonOK},
 		{"tr inner none", frame(DefaultReportPort, 0, append(grp, 1<<4, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)), ReasonOK},
 		{"scion short", frame(30041, 0, []byte{0, 0, 0}), ReasonTruncated},
 		{"scion bad version", frame(30041, 0, append([]byte{1 << 4}, make([]byte, 40)...)), ReasonBadVersion},

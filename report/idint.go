@@ -2,7 +2,10 @@ package report
 
 import "encoding/binary"
 
-// SCION and ID-INT constants (ID-INT revision with NextHdr 253).
+// SCION and ID-INT constants. Two wire revisions of ID-INT exist and are
+// told apart by where they sit: the ID-INT header identified by NextHdr 253
+// (netsys-lab/id-int-spec up to 001ae35) and the two hop-by-hop options 253
+// (IdIntOption) and 254 (IdIntEntry) of 6bf0d81 and c3034dc.
 const (
 	scionCommonLen   = 12
 	scionAddrFixLen  = 16 // destination and source ISD-AS
@@ -11,40 +14,75 @@ const (
 	scionNextE2E     = 201
 	scionNextUDP     = 17
 	scionNextTCP     = 6
-	idintMainLen     = 20
-	idintEntryHdrLen = 4
+	idintMainLen     = 20 // old revision, without verifier
+	idintEntryHdrLen = 4  // old revision: flags, hop, mask|ML
 	idintNonceLen    = 12
 	idintMACLen      = 4
+	idintOptMain     = 253 // new revision: IdIntOption
+	idintOptEntry    = 254 // new revision: IdIntEntry
+	idintOptMainLen  = 22  // new revision, without verifier, with OptType/OptDataLen
+	idintOptEntryHdr = 6   // new revision: OptType, OptDataLen, flags, hop, mask|ML
+	hbhPad1          = 0
 )
 
-// ID-INT metadata keys in Hop.metadata (see docs/formats.md). Variable
-// metadata requested by instruction byte i is stored under IDINTKeyInstr+i;
-// node id and ASN go to Hop.NodeID and Hop.ASN.
+// ID-INT metadata keys in Hop.metadata (see docs/formats.md). Metadata of
+// instruction byte i without a MetadataType equivalent is stored under
+// IDINTKeyInstr+i; node id and ASN go to Hop.NodeID and Hop.ASN.
 const (
 	IDINTKeyInstr     = 0x100 // + instruction byte (0x00-0xff)
 	IDINTKeyNodeCount = 0x201 // node count (2 bytes)
-	IDINTKeyIngressIF = 0x202 // ingress device-level interface id (2 bytes)
-	IDINTKeyEgressIF  = 0x203 // egress device-level interface id (2 bytes)
 	IDINTKeyFlags     = 0x204 // entry flags byte S|I|E|A|C|000 and hop index (2 bytes)
 	idintInstrASN     = 0x81
 )
 
-// decodeIDINT decodes the UDP payload of d.outer as a SCION packet with an
-// ID-INT header.
+// idintStd maps an ID-INT instruction to the MetadataType with the same
+// meaning (0: none). 0x4E/0x4F and 0x51/0x52 (queue and buffer) are
+// combined into types 3 and 8 separately.
+var idintStd = [256]uint8{
+	0x82: 4, 0x83: 5, // ingress / egress timestamp (6 bytes, ns) -> 8 bytes
+	0x4D: 7,                      // egress link tx utilisation
+	0x4C: 22,                     // ingress link rx utilisation
+	0x8A: 16, 0x8E: 17, 0x8C: 18, // ingress total packets, bytes, drops
+	0x8B: 19, 0x8F: 20, 0x8D: 21, // egress total packets, bytes, drops
+}
+
+// idintMain is what the main header says about every entry.
+type idintMain struct {
+	rev    uint8 // 0: NextHdr 253, 1: HBH option
+	flags  uint8 // Ver|I|D|E|X|R as carried
+	modVrf uint8 // Mod|Vrf|VT|VL as carried
+	delay  uint8 // DelayHops byte
+	instAF [2]byte
+	inst   [4]uint8
+	newML  bool // ML is length/2 (c3034dc) instead of 0xx/1ll
+}
+
+// aggregated reports whether slot i of an entry with flags holds an
+// aggregate other than first/last, so it is not the plain measurement its
+// instruction names.
+func (m *idintMain) aggregated(flags uint8, i int) bool {
+	if flags&0x10 == 0 && m.modVrf>>6 == 0 {
+		return false
+	}
+	af := binary.BigEndian.Uint16(m.instAF[:]) >> (9 - 3*i) & 7
+	return af > 1
+}
+
+// decodeIDINT decodes the UDP payload of d.outer as a SCION packet with
+// ID-INT.
 func (d *Decoder) decodeIDINT(b []byte, rxTime uint64) ([]Report, Reason) {
 	start, end, why := udpPayload(b, &d.outer)
 	if why != ReasonOK {
 		return nil, why
 	}
 	s := b[start:end]
-	r := &d.reports[0]
-	r.Reset()
-	r.ReceiveTime = rxTime
-	if why := decodeSCION(s, r); why != ReasonOK {
+	r := d.newReport(0, rxTime)
+	if why := d.decodeSCION(s, r); why != ReasonOK {
 		return nil, why
 	}
 	r.PacketType = PacketSCION
 	r.Truncated = d.truncate(s)
+	d.keep(r)
 	return d.reports[:1], ReasonOK
 }
 
@@ -58,9 +96,10 @@ func hostAddr(a *Addr, t, l uint8, v []byte) {
 	}
 }
 
-// decodeSCION decodes the SCION common and address headers, skips the path
-// and a hop-by-hop extension, and decodes ID-INT and the L4 ports.
-func decodeSCION(s []byte, r *Report) Reason {
+// decodeSCION decodes the SCION common and address headers, skips the
+// path, finds ID-INT (HBH options or NextHdr 253), skips an end-to-end
+// extension and reads the L4 ports.
+func (d *Decoder) decodeSCION(s []byte, r *Report) Reason {
 	if len(s) < scionCommonLen+scionAddrFixLen {
 		return ReasonTruncated
 	}
@@ -93,18 +132,29 @@ func decodeSCION(s []byte, r *Report) Reason {
 	hostAddr(&k.DstIP, dt, dl, s[a:a+dlen])
 	hostAddr(&k.SrcIP, st, sl, s[a+dlen:a+dlen+slen])
 	off := hdrLen
+	found := false
 	if next == scionNextHBH {
 		if len(s) < off+2 {
 			return ReasonTruncated
 		}
-		next, off = s[off], off+4*(int(s[off+1])+1)
+		hbhEnd := off + 4*(int(s[off+1])+1)
+		if len(s) < hbhEnd {
+			return ReasonTruncated
+		}
+		var why Reason
+		if found, why = d.decodeIDINTOptions(s[:hbhEnd], off+2, r); why != ReasonOK {
+			return why
+		}
+		next, off = s[off], hbhEnd
 	}
-	if next != scionNextIDINT {
-		return ReasonNotINT
-	}
-	next, off, why := decodeIDINTHeader(s, off, r)
-	if why != ReasonOK {
-		return why
+	if !found {
+		if next != scionNextIDINT {
+			return ReasonNotINT
+		}
+		var why Reason
+		if next, off, why = d.decodeIDINTHeader(s, off, r); why != ReasonOK {
+			return why
+		}
 	}
 	if next == scionNextE2E {
 		if len(s) < off+2 {
@@ -128,10 +178,22 @@ func decodeSCION(s []byte, r *Report) Reason {
 	return ReasonOK
 }
 
-// decodeIDINTHeader decodes the ID-INT main header and telemetry stack at
+// verifierLen returns the length of the verifier address fields for the
+// Mod|Vrf|VT|VL byte, or -1 for the reserved Vrf 3.
+func verifierLen(modVrf uint8) int {
+	switch (modVrf >> 4) & 3 {
+	case 0: // third party: ISD (2), AS (6), host address
+		return 8 + 4*(int(modVrf&3)+1)
+	case 3:
+		return -1
+	}
+	return 0
+}
+
+// decodeIDINTHeader decodes the old-revision ID-INT header and stack at
 // s[off:] into r's hops (stack order: newest entry first, source entry
 // last) and returns the next header type and its offset.
-func decodeIDINTHeader(s []byte, off int, r *Report) (uint8, int, Reason) {
+func (d *Decoder) decodeIDINTHeader(s []byte, off int, r *Report) (uint8, int, Reason) {
 	if len(s) < off+idintMainLen {
 		return 0, 0, ReasonTruncated
 	}
@@ -139,18 +201,15 @@ func decodeIDINTHeader(s []byte, off int, r *Report) (uint8, int, Reason) {
 	if h[0]>>5 != 0 {
 		return 0, 0, ReasonBadVersion
 	}
-	vrf := (h[1] >> 4) & 3
-	vl := h[1] & 3
+	m := idintMain{rev: 0, flags: h[0], modVrf: h[1], delay: h[4], instAF: [2]byte{h[6], h[7]}, inst: [4]uint8{h[8], h[9], h[10], h[11]}}
 	stackLen := int(h[2]) * 4
 	next := h[3]
 	r.SourceTime = uint64(binary.BigEndian.Uint16(h[12:]))<<32 | uint64(binary.BigEndian.Uint32(h[14:]))
-	p := off + idintMainLen
-	switch vrf {
-	case 0: // third-party verifier: ISD (2), AS (6), host address
-		p += 8 + 4*(int(vl)+1)
-	case 3:
+	vl := verifierLen(m.modVrf)
+	if vl < 0 {
 		return 0, 0, ReasonUnsupported
 	}
+	p := off + idintMainLen + vl
 	end := p + stackLen
 	if len(s) < end {
 		return 0, 0, ReasonTruncated
@@ -158,11 +217,9 @@ func decodeIDINTHeader(s []byte, off int, r *Report) (uint8, int, Reason) {
 	if stackLen == 0 {
 		return 0, 0, ReasonBadLength // the source entry is always present
 	}
-	var inst [4]uint8
-	copy(inst[:], h[8:12])
 	srcAS := r.Key.SrcAS
 	for p < end {
-		last, q, why := decodeIDINTEntry(s[:end], p, &inst, r)
+		last, q, why := d.decodeIDINTEntry(s[:end], p, idintEntryHdrLen, &m, r)
 		if why != ReasonOK {
 			return 0, 0, why
 		}
@@ -179,42 +236,141 @@ func decodeIDINTHeader(s []byte, off int, r *Report) (uint8, int, Reason) {
 		}
 		p = q
 	}
+	addIDINTKeys(&r.Hops[0], &m)
 	return next, end, ReasonOK
 }
 
-// mdLen decodes a 3-bit ID-INT metadata length: 0xx -> 0, 1ll -> 2*(ll+1).
-func mdLen(ml uint8) int {
+// decodeIDINTOptions walks the hop-by-hop options in s[p:] (s ends with
+// the extension) for the new-revision IdIntOption. It reports whether one
+// was found; the stack's hops are appended newest first.
+func (d *Decoder) decodeIDINTOptions(s []byte, p int, r *Report) (bool, Reason) {
+	for p < len(s) {
+		if s[p] == hbhPad1 {
+			p++
+			continue
+		}
+		if len(s) < p+2 {
+			return false, ReasonTruncated
+		}
+		if s[p] == idintOptMain {
+			return true, d.decodeIDINTOption(s, p, r)
+		}
+		p += 2 + int(s[p+1])
+	}
+	return false, ReasonOK
+}
+
+// decodeIDINTOption decodes the IdIntOption at s[o:] and its stack of
+// IdIntEntry options. Lengths are computed from the fields, never from
+// OptDataLen (implementations disagree whether it counts its own 2 bytes).
+func (d *Decoder) decodeIDINTOption(s []byte, o int, r *Report) Reason {
+	if len(s) < o+idintOptMainLen {
+		return ReasonTruncated
+	}
+	h := s[o:]
+	if h[2]>>5 != 0 {
+		return ReasonBadVersion
+	}
+	m := idintMain{rev: 1, flags: h[2], modVrf: h[3], delay: h[6], instAF: [2]byte{h[8], h[9]}, inst: [4]uint8{h[10], h[11], h[12], h[13]}, newML: true}
+	stackLen, tos := int(h[4])*4, int(h[5])*4
+	r.SourceTime = uint64(binary.BigEndian.Uint16(h[14:]))<<32 | uint64(binary.BigEndian.Uint32(h[16:]))
+	vl := verifierLen(m.modVrf)
+	if vl < 0 {
+		return ReasonUnsupported
+	}
+	start := o + idintOptMainLen + vl
+	end := start + stackLen
+	if len(s) < end {
+		return ReasonTruncated
+	}
+	if stackLen == 0 || tos >= stackLen {
+		return ReasonBadLength // the source entry is always present
+	}
+	first := r.NumHops
+	for p := start; ; {
+		if len(s[:end]) < p+2 || s[p] != idintOptEntry {
+			return ReasonBadLength
+		}
+		src, q, why := d.decodeIDINTEntry(s[:end], p+2, idintOptEntryHdr-2, &m, r)
+		if why != ReasonOK {
+			return why
+		}
+		if src != (p == start) {
+			return ReasonBadLength // the source entry is the first, and only it
+		}
+		if p-start == tos {
+			break // the most recent entry
+		}
+		if q-start > tos {
+			return ReasonBadLength // no entry starts at TOS
+		}
+		p = q
+	}
+	// Packet order is source first; hops are newest first.
+	hs := r.Hops[first:r.NumHops]
+	for i, j := 0, len(hs)-1; i < j; i, j = i+1, j-1 {
+		hs[i], hs[j] = hs[j], hs[i]
+	}
+	src := &r.Hops[r.NumHops-1]
+	if src.ASN == 0 {
+		src.ASN = r.Key.SrcAS
+	}
+	addIDINTKeys(&r.Hops[first], &m)
+	return ReasonOK
+}
+
+// addIDINTKeys puts the main header keys on hop h.
+func addIDINTKeys(h *Hop, m *idintMain) {
+	h.Add(KeyIDINTMain, []byte{m.rev, m.flags, m.modVrf, m.delay})
+	h.Add(KeyIDINTInstr, []byte{m.instAF[0], m.instAF[1], m.inst[0], m.inst[1], m.inst[2], m.inst[3]})
+}
+
+// mdLen decodes a 3-bit ID-INT metadata length: old revision 0xx -> 0,
+// 1ll -> 2*(ll+1); new revision (c3034dc) length/2, 0-4 (above: -1).
+func mdLen(ml uint8, newML bool) int {
+	if newML {
+		if ml > 4 {
+			return -1
+		}
+		return 2 * int(ml)
+	}
 	if ml&4 == 0 {
 		return 0
 	}
 	return 2 * (int(ml&3) + 1)
 }
 
-// decodeIDINTEntry decodes the stack entry at s[p:] into a new hop of r and
-// returns whether it is the source entry and the offset after it.
-func decodeIDINTEntry(s []byte, p int, inst *[4]uint8, r *Report) (bool, int, Reason) {
-	if len(s) < p+idintEntryHdrLen {
+// decodeIDINTEntry decodes the stack entry whose flags byte is at s[p:]
+// (hdr bytes of flags, hop and mask/ML; the new revision's option type and
+// length precede p) into a new hop of r. It returns whether it is the
+// source entry and the offset after it (after its MAC).
+func (d *Decoder) decodeIDINTEntry(s []byte, p, hdr int, m *idintMain, r *Report) (bool, int, Reason) {
+	if len(s) < p+hdr {
 		return false, 0, ReasonBadLength
 	}
 	flags := s[p]
 	mask := s[p+2] >> 4
 	mls := uint16(s[p+2]&0x0f)<<8 | uint16(s[p+3])
 	var ml [4]int
+	n := 0
 	for i := range ml {
-		ml[i] = mdLen(uint8(mls>>(9-3*i)) & 7)
+		ml[i] = mdLen(uint8(mls>>(9-3*i))&7, m.newML)
+		if ml[i] < 0 {
+			return false, 0, ReasonBadLength
+		}
+		n += ml[i]
 	}
 	hop := r.NewHop()
 	if hop == nil {
 		return false, 0, ReasonTooManyHops
 	}
 	hop.Add(IDINTKeyFlags, s[p:p+2])
-	q := p + idintEntryHdrLen
+	q := p + hdr
 	encrypted := flags&0x08 != 0
 	if encrypted {
 		q += idintNonceLen
 	}
 	mdStart := q
-	n := 0
 	if mask&8 != 0 {
 		n += 4
 	}
@@ -223,40 +379,108 @@ func decodeIDINTEntry(s []byte, p int, inst *[4]uint8, r *Report) (bool, int, Re
 			n += 2
 		}
 	}
-	for _, l := range ml {
-		n += l
+	// Padding to a multiple of 4 from the entry start (old: flags byte;
+	// new: the option type two bytes before it).
+	pad := -(q - p + n) & 3
+	if m.newML {
+		pad = -(q - p + 2 + n) & 3
 	}
-	padded := (n + 3) &^ 3
-	q = mdStart + padded + idintMACLen
+	q = mdStart + n + pad + idintMACLen
 	if len(s) < q {
 		return false, 0, ReasonBadLength
 	}
 	if !encrypted { // encrypted metadata is opaque: hop keeps only its flags
-		m := mdStart
-		if mask&8 != 0 {
-			hop.NodeID = binary.BigEndian.Uint32(s[m:])
-			m += 4
-		}
-		for i, key := range [3]uint32{IDINTKeyNodeCount, IDINTKeyIngressIF, IDINTKeyEgressIF} {
-			if mask&(4>>i) != 0 {
-				hop.Add(key, s[m:m+2])
-				m += 2
-			}
-		}
-		for i, l := range ml {
-			if l == 0 {
-				continue
-			}
-			v := s[m : m+l]
-			m += l
-			if inst[i] == idintInstrASN && l == 6 {
-				hop.ASN = uint64(binary.BigEndian.Uint16(v))<<32 | uint64(binary.BigEndian.Uint32(v[2:]))
-				continue
-			}
-			if !hop.Add(IDINTKeyInstr+uint32(inst[i]), v) {
-				return false, 0, ReasonTooManyHops
-			}
+		if why := idintMetadata(s[mdStart:mdStart+n], mask, &ml, flags, m, hop); why != ReasonOK {
+			return false, 0, why
 		}
 	}
 	return flags&0x80 != 0, q, ReasonOK
+}
+
+// idintMetadata stores an entry's metadata v into hop: node id, node
+// count, interfaces as MetadataType 1, and the four instruction slots
+// under their MetadataType equivalent or IDINTKeyInstr+instruction.
+func idintMetadata(v []byte, mask uint8, ml *[4]int, flags uint8, m *idintMain, hop *Hop) Reason {
+	if mask&8 != 0 {
+		hop.NodeID = binary.BigEndian.Uint32(v)
+		v = v[4:]
+	}
+	if mask&4 != 0 {
+		hop.Add(IDINTKeyNodeCount, v[:2])
+		v = v[2:]
+	}
+	if mask&3 != 0 { // ingress and egress device-level interface -> INTERFACE_LEVEL1
+		ifs := [4]byte{0xff, 0xff, 0xff, 0xff}
+		if mask&2 != 0 {
+			copy(ifs[0:2], v[:2])
+			v = v[2:]
+		}
+		if mask&1 != 0 {
+			copy(ifs[2:4], v[:2])
+			v = v[2:]
+		}
+		hop.Add(1, ifs[:])
+	}
+	var queueID, queueLen, bufID, bufLen []byte
+	for i, l := range ml {
+		if l == 0 {
+			continue
+		}
+		val := v[:l]
+		v = v[l:]
+		inst := m.inst[i]
+		plain := !m.aggregated(flags, i)
+		switch {
+		case inst == idintInstrASN && l == 6:
+			hop.ASN = uint64(binary.BigEndian.Uint16(val))<<32 | uint64(binary.BigEndian.Uint32(val[2:]))
+			continue
+		case idintStd[inst] == 4 || idintStd[inst] == 5:
+			if plain {
+				hop.AddWide(uint32(idintStd[inst]), val, 8)
+				continue
+			}
+		case idintStd[inst] != 0:
+			if plain {
+				hop.Add(uint32(idintStd[inst]), val)
+				continue
+			}
+		case inst == 0x4E && plain:
+			queueID = val
+		case inst == 0x4F && plain:
+			queueLen = val
+		case inst == 0x51 && plain:
+			bufID = val
+		case inst == 0x52 && plain:
+			bufLen = val
+		}
+		if !hop.Add(IDINTKeyInstr+uint32(inst), val) {
+			return ReasonTooManyHops
+		}
+	}
+	occupancy(hop, 3, queueID, queueLen)
+	occupancy(hop, 8, bufID, bufLen)
+	return ReasonOK
+}
+
+// occupancy stores id (at most 255) and length (saturated to 24 bits) as
+// the 4-byte MetadataType typ (QUEUE_OCCUPANCY or BUFFER_OCCUPANCY).
+func occupancy(hop *Hop, typ uint32, id, length []byte) {
+	if id == nil || length == nil {
+		return
+	}
+	i, n := beUint(id), beUint(length)
+	if i > 0xff {
+		return
+	}
+	n = min(n, 0xffffff)
+	hop.Add(typ, []byte{byte(i), byte(n >> 16), byte(n >> 8), byte(n)})
+}
+
+// beUint reads up to 8 big-endian bytes.
+func beUint(b []byte) uint64 {
+	var v uint64
+	for _, c := range b {
+		v = v<<8 | uint64(c)
+	}
+	return v
 }

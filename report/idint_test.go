@@ -54,7 +54,10 @@ func TestDecodeIDINTFull(t *testing.T) {
 		t.Fatalf("%d hops", r.NumHops)
 	}
 	enc, src := &r.Hops[0], &r.Hops[1]
-	if enc.NodeID != 0 || enc.ASN != 0 || enc.NumMD != 1 || enc.MD[0].Type != IDINTKeyFlags || !bytes.Equal(enc.MD[0].Value(), []byte{0x08, 0x04}) {
+	// The encrypted entry keeps only its flags (plus the report-level
+	// main header keys of the first hop).
+	if enc.NodeID != 0 || enc.ASN != 0 || enc.NumMD != 3 || enc.MD[0].Type != IDINTKeyFlags || !bytes.Equal(enc.MD[0].Value(), []byte{0x08, 0x04}) ||
+		enc.Get(KeyIDINTMain) == nil || enc.Get(KeyIDINTInstr) == nil {
 		t.Errorf("encrypted hop %+v", enc.Metadata())
 	}
 	if src.NodeID != 0x42 || src.ASN != 0xff00_0000_0003 || src.NumMD != 2 ||

@@ -5,108 +5,184 @@ import (
 	"math/bits"
 )
 
+// INT shim and INT-MD header constants (INT v2.1 sections 5.7.2 and 5.8;
+// INT v1.0 for the older layout).
+const (
+	intShimLen     = 4
+	intMDHdrLen    = 12 // v2.x: Ver..RHC, bitmap, DS ID, DS Instruction, DS Flags
+	intV1HdrLen    = 8  // v1.0: Ver..RHC, bitmap, reserved
+	intShimTypeMD  = 1  // v2.x shim Type 1: INT-MD (carries a stack)
+	intV1ShimHbH   = 1  // v1.0 shim Type 1: hop-by-hop (carries a stack)
+	intNPTUDPPort  = 1  // original UDP dst port in shim bytes 2-3
+	intNPTInserted = 2  // inserted UDP header; original IP protocol in shim byte 3
+)
+
 // INT-MD instruction bits (bit 0 is the most significant bit of the
-// 16-bit instruction bitmap) and what they become in a Hop.
+// 16-bit instruction bitmap) and what they become in a Hop. Bits 9-14 are
+// reserved, 4 bytes each ("may be used for a 4B metadata in a subsequent
+// minor version", section 5.8): skipped. Bit 15, the checksum complement,
+// is skipped too.
 type intInstr struct {
-	len2, len1 uint8  // value length in INT v2.x and v1.0 (0: reserved bit)
+	len2, len1 uint8  // value length in INT v2.x and v1.0
 	typ        uint32 // MetadataType; 0 for node id (Hop.NodeID) and skipped values
-	skip       bool   // checksum complement: present but not reported
 }
 
 var intInstrs = [16]intInstr{
-	0:  {len2: 4, len1: 4},             // node id -> Hop.NodeID
-	1:  {len2: 4, len1: 4, typ: 1},     // level 1 ingress+egress interface
-	2:  {len2: 4, len1: 4, typ: 2},     // hop latency
-	3:  {len2: 4, len1: 4, typ: 3},     // queue id + occupancy
-	4:  {len2: 8, len1: 4, typ: 4},     // ingress timestamp
-	5:  {len2: 8, len1: 4, typ: 5},     // egress timestamp
-	6:  {len2: 8, len1: 8, typ: 6},     // level 2 ingress+egress interface
-	7:  {len2: 4, len1: 4, typ: 7},     // egress port tx utilization
-	8:  {len2: 4, len1: 4, typ: 8},     // buffer id + occupancy
-	15: {len2: 4, len1: 4, skip: true}, // checksum complement
+	0: {4, 4, 0}, // node id -> Hop.NodeID
+	1: {4, 4, 1}, // level 1 ingress+egress interface
+	2: {4, 4, 2}, // hop latency
+	3: {4, 4, 3}, // queue id + occupancy
+	4: {8, 4, 4}, // ingress timestamp (v1.0: 4 bytes, zero-extended)
+	5: {8, 4, 5}, // egress timestamp
+	6: {8, 8, 6}, // level 2 ingress+egress interface
+	7: {4, 4, 7}, // egress port tx utilization
+	8: {4, 4, 8}, // buffer id + occupancy
+	9: {4, 4, 0}, 10: {4, 4, 0}, 11: {4, 4, 0}, 12: {4, 4, 0}, 13: {4, 4, 0}, 14: {4, 4, 0},
+	15: {4, 4, 0}, // checksum complement
 }
 
-// intHopLen returns the per-hop metadata length in bytes for bitmap, or
-// ReasonUnsupportedInstruction if a reserved bit is set.
-func intHopLen(bitmap uint16, v1 bool) (int, Reason) {
+// intHopLen returns the baseline per-hop metadata length in bytes.
+func intHopLen(bitmap uint16, v1 bool) int {
 	n := 0
 	for bm := bitmap; bm != 0; {
 		i := bits.LeadingZeros16(bm) // set bits only, most significant first
 		bm &^= 0x8000 >> i
-		l := intInstrs[i].len2
 		if v1 {
-			l = intInstrs[i].len1
+			n += int(intInstrs[i].len1)
+		} else {
+			n += int(intInstrs[i].len2)
 		}
-		if l == 0 {
-			return 0, ReasonUnsupportedInstruction
-		}
-		n += int(l)
 	}
-	return n, ReasonOK
+	return n
 }
 
-// parseINTStack parses the INT-MD shim, header and metadata stack at
-// b[off:] (just after the inner packet's L4 header) and appends one hop per
-// stack entry to r, most recent (closest to the sink) first. v1 selects the
-// INT v1.0 layout (8-byte header, shim length including the shim).
-func parseINTStack(b []byte, off int, r *Report, v1 bool) Reason {
-	if len(b) < off+4 {
-		return ReasonTruncated
-	}
-	shimWords := int(b[off+1]) // v2.x: type(4) npt(2) res(2), length, ...
-	hdrLen := 12
-	stackStart := off + 4 + hdrLen
-	if v1 {
-		if b[off] != 1 { // INT v1.0 shim type 1: hop-by-hop; others carry no stack
-			return ReasonOK
-		}
-		hdrLen = 8
-		stackStart = off + 4 + hdrLen
-		shimWords = int(b[off+2]) - 1 // v1.0: type, reserved, length (incl. shim), dscp
-	} else if b[off]>>4 != 1 { // INT v2.x shim type 1: INT-MD; MX/destination carry no stack
+// parseINT parses the INT shim at b[off:] (just after the inner packet's
+// L4 header), corrects r.Key by the shim's NPT, and appends one hop per
+// stack entry, most recent first. The INT version comes from the shim:
+// a v2.x shim has its Type in the high nibble (1-3), a v1.0 shim has an
+// 8-bit Type (1 or 2). A stack cut by truncation keeps its complete hops
+// (counted in Stats.PartialStacks); a header that fails validation fails
+// the report.
+func (d *Decoder) parseINT(b []byte, off int, r *Report) Reason {
+	if len(b) < off+intShimLen {
+		d.stats.PartialStacks++
 		return ReasonOK
 	}
-	if shimWords*4 < hdrLen {
+	shim := b[off : off+intShimLen]
+	if shim[0]>>4 == 0 {
+		return d.parseINTv1(b, off, r)
+	}
+	typ, npt := shim[0]>>4, (shim[0]>>2)&3
+	end := off + intShimLen + int(shim[1])*4 // v2.x Length excludes the shim
+	k := &r.Key
+	switch npt {
+	case intNPTUDPPort: // section 5.7.2: the sink restores the original UDP port
+		k.DstPort = binary.BigEndian.Uint16(shim[2:])
+	case intNPTInserted: // the UDP header before the shim was inserted
+		k.SrcPort, k.DstPort = 0, 0
+		switch shim[3] {
+		case ipProtoTCP:
+			k.Protocol = ProtoTCP
+		case ipProtoUDP:
+			k.Protocol = ProtoUDP
+		default:
+			k.Protocol = ProtoNone
+		}
+		if k.Protocol != ProtoNone && len(b) >= end+4 {
+			k.SrcPort = binary.BigEndian.Uint16(b[end:])
+			k.DstPort = binary.BigEndian.Uint16(b[end+2:])
+		}
+	}
+	if typ != intShimTypeMD {
+		return ReasonOK // INT-MX and INT-Destination carry no stack
+	}
+	if int(shim[1])*4 < intMDHdrLen {
 		return ReasonBadLength
 	}
-	end := off + 4 + shimWords*4
-	if len(b) < off+4+hdrLen {
-		return ReasonTruncated
+	hs := off + intShimLen
+	if len(b) < hs+intMDHdrLen {
+		d.stats.PartialStacks++
+		return ReasonOK
 	}
-	h := b[off+4:]
-	ver := h[0] >> 4
-	if (v1 && ver != 1) || (!v1 && ver != 2) {
+	h := b[hs : hs+intMDHdrLen]
+	if h[0]>>4 != 2 {
 		return ReasonBadVersion
 	}
 	hopML := int(h[2]&0x1f) * 4
 	bitmap := binary.BigEndian.Uint16(h[4:])
-	per, why := intHopLen(bitmap, v1)
-	if why != ReasonOK {
-		return why
+	dsID := binary.BigEndian.Uint16(h[6:])
+	d.intSeen = true
+	d.intHdr = [8]byte{typ, npt, 2, (h[0] >> 1) & 7, h[2] & 0x1f, h[3], h[4], h[5]}
+	d.intDS = [6]byte{h[6], h[7], h[8], h[9], h[10], h[11]}
+	stackLen := end - (hs + intMDHdrLen)
+	for _, s := range d.cfg.SourceOnly {
+		if s.DomainID == dsID && dsID != 0 && binary.BigEndian.Uint16(h[8:]) != 0 {
+			stackLen -= s.Bytes // source-only metadata below the hops
+			break
+		}
 	}
-	stackLen := end - stackStart
+	if stackLen < 0 {
+		return ReasonBadLength
+	}
+	return d.parseStack(b, hs+intMDHdrLen, stackLen, hopML, bitmap, false, r)
+}
+
+// parseINTv1 parses an INT v1.0 shim (Type 8 bits, Reserved, Length in
+// words including the shim, DSCP) and its 8-byte header and stack.
+func (d *Decoder) parseINTv1(b []byte, off int, r *Report) Reason {
+	shim := b[off : off+intShimLen]
+	if shim[0] != intV1ShimHbH {
+		return ReasonOK // destination header: no stack
+	}
+	if int(shim[2])*4 < intShimLen+intV1HdrLen {
+		return ReasonBadLength
+	}
+	end := off + int(shim[2])*4
+	hs := off + intShimLen
+	if len(b) < hs+intV1HdrLen {
+		d.stats.PartialStacks++
+		return ReasonOK
+	}
+	h := b[hs : hs+intV1HdrLen]
+	if h[0]>>4 != 1 {
+		return ReasonBadVersion
+	}
+	hopML := int(h[2]&0x1f) * 4
+	bitmap := binary.BigEndian.Uint16(h[4:])
+	d.intSeen = true
+	d.intHdr = [8]byte{shim[0], 0, 1, (h[0] >> 1) & 3, h[2] & 0x1f, h[3], h[4], h[5]}
+	d.intDS = [6]byte{}
+	return d.parseStack(b, hs+intV1HdrLen, end-(hs+intV1HdrLen), hopML, bitmap, true, r)
+}
+
+// parseStack appends the hops of the stack of stackLen bytes at b[p:].
+// Hop ML is the stride; bytes beyond the baseline metadata of a hop are
+// domain-specific and skipped; a remainder shorter than a hop is not a hop.
+func (d *Decoder) parseStack(b []byte, p, stackLen, hopML int, bitmap uint16, v1 bool, r *Report) Reason {
 	if hopML == 0 {
 		if stackLen != 0 {
 			return ReasonBadLength
 		}
 		return ReasonOK
 	}
-	if per > hopML || stackLen%hopML != 0 {
+	if intHopLen(bitmap, v1) > hopML {
 		return ReasonBadLength
 	}
-	if len(b) < end {
-		return ReasonTruncated
-	}
-	for p := stackStart; p < end; p += hopML {
+	n := stackLen / hopML
+	for i := 0; i < n; i++ {
+		q := p + i*hopML
+		if q+hopML > len(b) {
+			d.stats.PartialStacks++ // cut by the reporting switch's truncation
+			return ReasonOK
+		}
 		hop := r.NewHop()
 		if hop == nil {
 			return ReasonTooManyHops
 		}
-		q := p
 		for bm := bitmap; bm != 0; {
-			i := bits.LeadingZeros16(bm)
-			bm &^= 0x8000 >> i
-			in := &intInstrs[i]
+			j := bits.LeadingZeros16(bm)
+			bm &^= 0x8000 >> j
+			in := &intInstrs[j]
 			l := int(in.len2)
 			if v1 {
 				l = int(in.len1)
@@ -114,15 +190,26 @@ func parseINTStack(b []byte, off int, r *Report, v1 bool) Reason {
 			v := b[q : q+l]
 			q += l
 			switch {
-			case i == 0:
+			case j == 0:
 				hop.NodeID = binary.BigEndian.Uint32(v)
-			case in.skip:
+			case in.typ == 0, allOnes(v): // skipped, or "unavailable"
 			default:
-				if !hop.Add(in.typ, v) {
+				if !hop.AddWide(in.typ, v, int(in.len2)) {
 					return ReasonTooManyHops
 				}
 			}
 		}
 	}
 	return ReasonOK
+}
+
+// addINTKeys puts the INT header keys of the current report on hop h.
+func (d *Decoder) addINTKeys(h *Hop) {
+	if !d.intSeen {
+		return
+	}
+	h.Add(KeyINTHeader, d.intHdr[:])
+	if d.intDS[0] != 0 || d.intDS[1] != 0 {
+		h.Add(KeyINTDomain, d.intDS[:])
+	}
 }

@@ -5,32 +5,46 @@ import (
 	"math/bits"
 )
 
-// Telemetry Report header constants.
+// Telemetry Report v2.0 header constants (TR v2.0 sections 3.2, 3.3).
 const (
-	trGroupHdrLen   = 8  // v2.0 telemetry group header
-	trIndivHdrLen   = 4  // v2.0 individual report header
-	trMainFixedLen  = 8  // RepMdBits, domain id, DS md bits, DS md status
-	trV1FixedHdrLen = 16 // v0.5/v1.0 fixed report header
-	trRepTypeINT    = 1
+	trGroupHdrLen      = 8 // Ver, hw_id, Sequence Number, Node ID
+	trIndivHdrLen      = 4 // RepType, InType, Report Length, MD Length, flags
+	trMainFixedLen     = 8 // RepMdBits, Domain Specific ID, DSMdBits, DSMdStatus
+	trRepTypeInnerOnly = 0 // no main contents
+	trRepTypeINT       = 1 // INT main contents
+	trRepLenToEnd      = 0xff
+	trFlagF            = 0x20 // Tracked Flow Association: embedded INT may follow
 )
 
-// Telemetry Report v2.0 inner packet types (In Type).
+// Telemetry Report v2.0 InType values (section 3.3).
 const (
 	trInNone     = 0
+	trInTLV      = 1
+	trInDSExt    = 2
 	trInEthernet = 3
 	trInIPv4     = 4
 	trInIPv6     = 5
 )
 
-// RepMdBits: bit i (from the most significant bit) -> metadata type and
-// length. Bits 0-7 follow the INT instruction bits 1-8 and map to
-// MetadataType i+1; bit 14 is the queue id + drop reason (type 15).
+// trMdBits: RepMdBits bit i (0 = most significant) -> value length and
+// MetadataType (TR v2.0 section 3.3.1: bit i carries INT instruction bit i,
+// so MetadataType i; bit 15 is queue id + drop reason + padding). Type 0:
+// reserved bit, skipped by its length.
 var trMdBits = [16]struct {
 	len uint8
 	typ uint32
 }{
-	0: {4, 1}, 1: {4, 2}, 2: {4, 3}, 3: {8, 4}, 4: {8, 5}, 5: {8, 6}, 6: {4, 7}, 7: {4, 8},
-	14: {4, 15},
+	0: {4, 0}, 1: {4, 1}, 2: {4, 2}, 3: {4, 3}, 4: {8, 4}, 5: {8, 5}, 6: {8, 6}, 7: {4, 7}, 8: {4, 8},
+	9: {4, 0}, 10: {4, 0}, 11: {4, 0}, 12: {4, 0}, 13: {4, 0}, 14: {4, 0},
+	15: {4, 15},
+}
+
+// trGroup is what the group (or fixed) header says about every report.
+type trGroup struct {
+	version uint8
+	hwID    uint8
+	seq     uint32
+	nodeID  uint32
 }
 
 // decodeTR decodes the UDP payload of d.outer as a Telemetry Report.
@@ -46,56 +60,69 @@ func (d *Decoder) decodeTR(b []byte, rxTime uint64) ([]Report, Reason) {
 	switch p[0] >> 4 {
 	case 2:
 		return d.decodeTRv2(p, rxTime)
-	case 0, 1:
+	case 1:
 		return d.decodeTRv1(p, rxTime)
+	case 0:
+		return d.decodeTRv05(p, rxTime)
 	}
 	return nil, ReasonBadVersion
 }
 
 // decodeTRv2 decodes a v2.0 telemetry group: one report per individual
-// INT report.
+// report of RepType INT or Inner Only. A bad individual report is counted
+// in d.stats.Lost and skipped; the others are returned.
 func (d *Decoder) decodeTRv2(p []byte, rxTime uint64) ([]Report, Reason) {
 	if len(p) < trGroupHdrLen {
 		return nil, ReasonTruncated
 	}
-	nodeID := binary.BigEndian.Uint32(p[4:])
+	w := binary.BigEndian.Uint32(p)
+	g := trGroup{version: 2, hwID: uint8(w>>22) & 0x3f, seq: w & (1<<22 - 1), nodeID: binary.BigEndian.Uint32(p[4:])}
 	n := 0
 	skipped := false
+	first := ReasonOK
+	lose := func(why Reason) {
+		d.lose(why)
+		if first == ReasonOK {
+			first = why
+		}
+	}
 	for off := trGroupHdrLen; off < len(p); {
 		if len(p) < off+trIndivHdrLen {
-			return nil, ReasonTruncated
+			lose(ReasonTruncated)
+			break
 		}
-		repType, inType := p[off]>>4, p[off]&0x0f
-		repLen := int(p[off+1]) * 4
-		mdLen := int(p[off+2]) * 4
+		h := p[off : off+trIndivHdrLen]
 		body := off + trIndivHdrLen
-		next := body + repLen
-		if repLen == 0 {
-			// Several P4 programs leave Report Length 0: the report then
-			// runs to the end of the packet.
-			next = len(p)
+		next := body + int(h[1])*4
+		if h[1] == trRepLenToEnd {
+			next = len(p) // section 3.3: the last report, to the end of the UDP payload
 		}
 		if next > len(p) {
-			return nil, ReasonTruncated
+			lose(ReasonTruncated)
+			break
 		}
 		off = next
-		if repType != trRepTypeINT {
-			skipped = true
+		if h[0]>>4 > trRepTypeINT {
+			skipped = true // other report types carry no INT
 			continue
 		}
 		if n == len(d.reports) {
-			return nil, ReasonTooManyReports
+			lose(ReasonTooManyReports)
+			continue
 		}
-		r := &d.reports[n]
-		r.Reset()
-		r.ReceiveTime = rxTime
-		if why := d.decodeTRBody(p[body:next], inType, mdLen, nodeID, r); why != ReasonOK {
-			return nil, why
+		r := d.newReport(n, rxTime)
+		if why := d.decodeTRIndiv(p[body:next], h, &g, r); why != ReasonOK {
+			lose(why)
+			continue
 		}
+		d.keep(r)
 		n++
 	}
 	if n == 0 {
-		if skipped {
+		switch {
+		case first != ReasonOK:
+			return nil, first
+		case skipped:
 			return nil, ReasonUnsupported
 		}
 		return nil, ReasonBadLength // group header without reports
@@ -103,123 +130,114 @@ func (d *Decoder) decodeTRv2(p []byte, rxTime uint64) ([]Report, Reason) {
 	return d.reports[:n], ReasonOK
 }
 
-// decodeTRBody decodes the main contents of one individual INT report.
-func (d *Decoder) decodeTRBody(c []byte, inType uint8, mdLen int, nodeID uint32, r *Report) Reason {
-	if len(c) < trMainFixedLen+mdLen {
-		return ReasonBadLength
-	}
-	repMdBits := binary.BigEndian.Uint16(c)
+// decodeTRIndiv decodes the contents c of one individual report with
+// header h into r.
+func (d *Decoder) decodeTRIndiv(c []byte, h []byte, g *trGroup, r *Report) Reason {
+	repType, inType := h[0]>>4, h[0]&0x0f
+	flags := h[3] & 0xf0
 	hop := r.NewHop()
-	hop.NodeID = nodeID
-	q := trMainFixedLen
-	for bm := repMdBits; bm != 0; {
-		i := bits.LeadingZeros16(bm) // set bits only, most significant first
-		bm &^= 0x8000 >> i
-		m := trMdBits[i]
-		if m.len == 0 {
-			return ReasonUnsupportedInstruction
-		}
-		if q+int(m.len) > trMainFixedLen+mdLen {
+	hop.NodeID = g.nodeID
+	inner := c
+	var ds []byte
+	var dsHdr [6]byte
+	if repType == trRepTypeINT && len(c) > 0 { // Report Length 0: header only
+		mdEnd := trMainFixedLen + int(h[2])*4
+		if len(c) < mdEnd {
 			return ReasonBadLength
 		}
-		hop.Add(m.typ, c[q:q+int(m.len)])
-		q += int(m.len)
+		copy(dsHdr[:], c[2:8])
+		q := trMainFixedLen
+		for bm := binary.BigEndian.Uint16(c); bm != 0; {
+			i := bits.LeadingZeros16(bm) // set bits only, most significant first
+			bm &^= 0x8000 >> i
+			m := trMdBits[i]
+			if q+int(m.len) > mdEnd {
+				return ReasonBadLength
+			}
+			if m.typ != 0 {
+				hop.Add(m.typ, c[q:q+int(m.len)])
+			}
+			q += int(m.len)
+		}
+		ds = c[q:mdEnd] // domain-specific metadata (section 3.3.1)
+		inner = c[mdEnd:]
 	}
-	// Domain-specific metadata (the rest of MD Length) is skipped.
-	inner := c[trMainFixedLen+mdLen:]
+	local := hop.NumMD > 0
+	d.intSeen = false
+	switch why := d.decodeTRInner(inner, inType, flags&trFlagF != 0, r); why {
+	case ReasonOK:
+	default:
+		return why
+	}
+	d.dropDuplicateSink(r, local)
+	first := &r.Hops[0]
+	first.Add(KeyTRGroup, []byte{g.version, g.hwID, byte(g.seq >> 24), byte(g.seq >> 16), byte(g.seq >> 8), byte(g.seq)})
+	first.Add(KeyTRReport, []byte{h[0], flags})
+	if dsHdr != [6]byte{} {
+		first.Add(KeyTRDomain, dsHdr[:])
+	}
+	for i := 0; len(ds) > 0 && i < MaxDomainMD/MaxMetadataLen; i++ {
+		l := min(len(ds), MaxMetadataLen)
+		first.Add(KeyTRDomainMD+uint32(i), ds[:l])
+		ds = ds[l:]
+	}
+	d.addINTKeys(first)
+	return ReasonOK
+}
+
+// decodeTRInner decodes the inner contents of an individual report by
+// InType: the (truncated) packet's 5-tuple and, when tracked is set, its
+// embedded INT.
+func (d *Decoder) decodeTRInner(inner []byte, inType uint8, tracked bool, r *Report) Reason {
 	var etype uint16
 	switch inType {
-	case trInNone:
-		return ReasonOK
 	case trInEthernet:
 		r.PacketType = PacketEthernet
 	case trInIPv4:
 		r.PacketType, etype = PacketIPv4, etherIPv4
 	case trInIPv6:
 		r.PacketType, etype = PacketIPv6, etherIPv6
-	default:
-		return ReasonUnsupported
-	}
-	r.Truncated = d.truncate(inner)
-	return d.decodeInner(inner, etype, r, false)
-}
-
-// decodeInner reads the 5-tuple and, when the DSCP marks INT, the INT-MD
-// stack of a (truncated) inner packet. etype 0 means it starts with an
-// Ethernet header.
-func (d *Decoder) decodeInner(inner []byte, etype uint16, r *Report, v1 bool) Reason {
-	off := 0
-	if etype == 0 {
-		var why Reason
-		if off, etype, why = skipEthernet(inner); why != ReasonOK {
-			return why
+	case trInTLV:
+		// Section 3.3.2: TLVType(4) Rsvd(4) TLVLength(8, words after the
+		// first) Template(16), then the data. TLVType 1/2/3 is the packet.
+	tlv:
+		for q := 0; q+4 <= len(inner); {
+			t, l := inner[q]>>4, int(inner[q+1])*4
+			end := q + 4 + l
+			if end > len(inner) {
+				return ReasonBadLength
+			}
+			switch t {
+			case 1:
+				r.PacketType = PacketEthernet
+			case 2:
+				r.PacketType, etype = PacketIPv4, etherIPv4
+			case 3:
+				r.PacketType, etype = PacketIPv6, etherIPv6
+			default:
+				q = end
+				continue
+			}
+			inner = inner[q+4 : end]
+			break tlv
 		}
-	}
-	t := &d.inner
-	switch why := parseL3(inner, off, etype, t, false); why {
-	case ReasonOK:
-	case ReasonNotINT:
-		return ReasonOK // not IP: no 5-tuple, no stack
-	default:
-		return why
-	}
-	k := &r.Key
-	if t.IPv6 {
-		k.SrcIP.SetIPv6(t.SrcIP[:])
-		k.DstIP.SetIPv6(t.DstIP[:])
-	} else {
-		k.SrcIP.SetIPv4(t.SrcIP[:4])
-		k.DstIP.SetIPv4(t.DstIP[:4])
-	}
-	if !t.HasPorts {
+		if r.PacketType == PacketNone {
+			return ReasonOK
+		}
+	default: // none, domain-specific extension data, reserved: no packet
 		return ReasonOK
-	}
-	k.SrcPort, k.DstPort = t.SrcPort, t.DstPort
-	k.Protocol = ProtoUDP
-	if t.Proto == ipProtoTCP {
-		k.Protocol = ProtoTCP
-	}
-	if d.cfg.NoINTDSCP || t.DSCP&d.cfg.INTDSCPMask != d.cfg.INTDSCP {
-		return ReasonOK
-	}
-	return parseINTStack(inner, t.L4Offset+t.HdrLenL4, r, v1)
-}
-
-// decodeTRv1 decodes the v0.5/v1.0 fixed report header followed by the
-// inner packet (one report per packet).
-func (d *Decoder) decodeTRv1(p []byte, rxTime uint64) ([]Report, Reason) {
-	if len(p) < trV1FixedHdrLen {
-		return nil, ReasonTruncated
-	}
-	hdrLen := int(p[0]&0x0f) * 4
-	if hdrLen < trV1FixedHdrLen {
-		return nil, ReasonBadLength
-	}
-	if len(p) < hdrLen {
-		return nil, ReasonTruncated
-	}
-	nProto := p[1] >> 5
-	r := &d.reports[0]
-	r.Reset()
-	r.ReceiveTime = rxTime
-	hop := r.NewHop()
-	hop.NodeID = binary.BigEndian.Uint32(p[4:])
-	hop.Add(4, p[12:16]) // 32-bit ingress timestamp
-	inner := p[hdrLen:]
-	var etype uint16
-	switch nProto {
-	case 0:
-		r.PacketType = PacketEthernet
-	case 1:
-		r.PacketType, etype = PacketIPv4, etherIPv4
-	case 2:
-		r.PacketType, etype = PacketIPv6, etherIPv6
-	default:
-		return nil, ReasonUnsupported
 	}
 	r.Truncated = d.truncate(inner)
-	if why := d.decodeInner(inner, etype, r, true); why != ReasonOK {
-		return nil, why
+	return d.decodeInner(inner, etype, r, tracked)
+}
+
+// dropDuplicateSink removes the reporting node's hop when it carries no
+// local metadata and the sink also pushed itself onto the stack (INT v2.1
+// section 5.8: a sink reports its own metadata one way or the other).
+func (d *Decoder) dropDuplicateSink(r *Report, local bool) {
+	if local || r.NumHops < 2 || r.Hops[1].NodeID != r.Hops[0].NodeID {
+		return
 	}
-	return d.reports[:1], ReasonOK
+	copy(r.Hops[:r.NumHops-1], r.Hops[1:r.NumHops])
+	r.NumHops--
 }

@@ -1,13 +1,15 @@
 package report
 
 // Capacity limits of the flat report structs. They bound the work and the
-// memory per packet; a packet that needs more is rejected with
-// ReasonTooManyHops or ReasonUnsupportedInstruction.
+// memory per packet; an individual report that needs more is dropped with
+// ReasonTooManyHops.
 const (
 	// MaxHops is the largest number of hops one Report holds.
 	MaxHops = 64
-	// MaxMetadata is the largest number of metadata values one Hop holds.
-	MaxMetadata = 12
+	// MaxMetadata is the largest number of metadata values one Hop holds:
+	// the standard types, the ID-INT keys of a full stack entry and the
+	// report-level keys of the first hop (docs/formats.md).
+	MaxMetadata = 16
 	// MaxMetadataLen is the largest metadata value in bytes.
 	MaxMetadataLen = 8
 )
@@ -122,15 +124,17 @@ func (h *Hop) Add(typ uint32, val []byte) bool {
 }
 
 // Report is one INT report, the hot-path form of reportpb.Report plus its
-// flow key. Decoders fill it in place; AppendReport encodes it. A Report is
-// large (hops are inline); keep it in place and pass pointers.
+// flow key. Decoders fill it in place; AppendReport encodes it.
 //
-// Truncated is a view into the decoded frame: it is valid only as long as
-// the frame's memory (for DPDK, the mbuf) is.
+// Hops is the hop storage: a Decoder points it into its per-packet hop
+// pool (so the reports of one packet share one pool and decoding never
+// allocates); a Report built elsewhere gets MaxHops hops of its own on the
+// first NewHop. Truncated is a view into the decoded frame: it is valid
+// only as long as the frame's memory (for DPDK, the mbuf) is.
 type Report struct {
 	Key         FlowKey
-	NumHops     int // number of valid entries in Hops, sink first
-	Hops        [MaxHops]Hop
+	NumHops     int   // number of valid entries in Hops, sink first
+	Hops        []Hop // storage; Hops[:NumHops] are valid
 	PacketType  PacketType
 	Truncated   []byte // truncated packet headers, starting with PacketType
 	ReceiveTime uint64 // ns since the Unix epoch (receive_time_ns)
@@ -150,14 +154,38 @@ func (r *Report) Reset() {
 // HopList returns the valid hops, sink first.
 func (r *Report) HopList() []Hop { return r.Hops[:r.NumHops] }
 
-// NewHop appends a cleared hop and returns it, or nil if the report already
-// holds MaxHops hops.
+// NewHop appends a cleared hop and returns it, or nil if the report's hop
+// storage is full (at most MaxHops hops).
 func (r *Report) NewHop() *Hop {
-	if r.NumHops >= MaxHops {
+	if r.Hops == nil {
+		r.Hops = make([]Hop, MaxHops)
+	}
+	if r.NumHops >= len(r.Hops) || r.NumHops >= MaxHops {
 		return nil
 	}
 	h := &r.Hops[r.NumHops]
 	h.Reset()
 	r.NumHops++
 	return h
+}
+
+// AddWide appends a metadata value zero-extended on the left to width
+// bytes (a 4- or 6-byte timestamp stored under an 8-byte type).
+func (h *Hop) AddWide(typ uint32, val []byte, width int) bool {
+	if len(val) >= width || width > MaxMetadataLen {
+		return h.Add(typ, val)
+	}
+	var w [MaxMetadataLen]byte
+	copy(w[width-len(val):width], val)
+	return h.Add(typ, w[:width])
+}
+
+// Get returns the value stored under typ, or nil.
+func (h *Hop) Get(typ uint32) []byte {
+	for i := 0; i < h.NumMD; i++ {
+		if h.MD[i].Type == typ {
+			return h.MD[i].Value()
+		}
+	}
+	return nil
 }

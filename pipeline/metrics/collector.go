@@ -108,6 +108,10 @@ func (c *Collector) collectWorkers(ch chan<- prometheus.Metric, stats []pipeline
 			ch <- counter(d.histogramsLost, w.HistogramsLost, l...)
 		case config.KindKafka:
 			c.parseErrors(ch, l, w.ParseErrors)
+			for r, n := range w.ReportErrors {
+				ch <- counter(d.reportErrors, n, with(l, report.Reason(r).String())...)
+			}
+			ch <- counter(d.partialStacks, w.PartialStacks, l...)
 			ch <- counter(d.workerReports, w.Reports, l...)
 			ch <- counter(d.workerReportsDropped, w.ReportsDropped, l...)
 			ch <- counter(d.workerMessages, w.Messages, l...)

@@ -21,6 +21,7 @@ func with(base []string, more ...string) []string {
 // descs are the metric descriptions of the Collector, one per metric name.
 type descs struct {
 	packetsIn, packetsOut, dropped, parseErrors, queued *prometheus.Desc
+	reportErrors, partialStacks                         *prometheus.Desc
 	ringFree, ringCap, polls, busyPolls                 *prometheus.Desc
 	rxBytes, workerReports, workerReportsDropped        *prometheus.Desc
 	workerMessages, workerBytes, batchSize              *prometheus.Desc
@@ -50,6 +51,8 @@ func newDescs() *descs {
 		packetsOut:           desc("packets_out_total", "Packets a worker passed on to the next stage (Kafka workers: packets written into submitted messages).", w...),
 		dropped:              desc("packets_dropped_total", "Packets a worker dropped, by reason.", with(w, "reason")...),
 		parseErrors:          desc("parse_errors_total", "Packets dropped because the 5-tuple (ACL) or INT (Kafka worker) did not parse, by decoder reason.", with(w, "reason")...),
+		reportErrors:         desc("report_errors_total", "Individual INT reports a Kafka worker's decoder dropped inside packets that gave other reports (the packet is counted out), by decoder reason.", with(w, "reason")...),
+		partialStacks:        desc("int_partial_stacks_total", "Reports whose embedded INT stack was cut by the reporting switch's truncation; the complete hops are kept.", w...),
 		queued:               desc("packets_queued", "Packets inside a worker (open batches, pending bursts); in = out + dropped + queued.", w...),
 		ringFree:             desc("ring_free_slots", "Free slots of the worker's input ring.", w...),
 		ringCap:              desc("ring_capacity_slots", "Capacity of the worker's input ring.", w...),
@@ -121,7 +124,7 @@ func newDescs() *descs {
 // all lists every description (for Describe).
 func (d *descs) all() []*prometheus.Desc {
 	return []*prometheus.Desc{
-		d.packetsIn, d.packetsOut, d.dropped, d.parseErrors, d.queued, d.ringFree, d.ringCap, d.polls, d.busyPolls,
+		d.packetsIn, d.packetsOut, d.dropped, d.parseErrors, d.reportErrors, d.partialStacks, d.queued, d.ringFree, d.ringCap, d.polls, d.busyPolls,
 		d.rxBytes, d.workerReports, d.workerReportsDropped, d.workerMessages, d.workerBytes, d.batchSize,
 		d.histograms, d.histogramsLost, d.poolInUse, d.poolFree,
 		d.portRxPackets, d.portRxBytes, d.portMissed, d.portRxErrors, d.portNoMbuf,

@@ -54,8 +54,15 @@ func makeFlows(rng *rand.Rand, n, hops int) []*flow {
 
 // randBytes appends n random bytes.
 func randBytes(rng *rand.Rand, b []byte, n int) []byte {
+	start := len(b)
+	ones := true
 	for i := 0; i < n; i++ {
-		b = append(b, byte(rng.Uint32()))
+		c := byte(rng.Uint32())
+		ones = ones && c == 0xff
+		b = append(b, c)
+	}
+	if ones && n > 0 {
+		b[start+n-1] = 0xfe // all ones means "unavailable" (INT v2.1 section 5.8)
 	}
 	return b
 }

@@ -41,7 +41,7 @@ func (g *gen) nextExp() *report.Report {
 
 // malformedReasons lists the ways a packet is broken, per format.
 var malformedReasons = map[Format][]report.Reason{
-	FormatTR:    {report.ReasonTruncated, report.ReasonBadVersion, report.ReasonBadLength, report.ReasonUnsupportedInstruction},
+	FormatTR:    {report.ReasonTruncated, report.ReasonBadVersion, report.ReasonBadLength},
 	FormatIDINT: {report.ReasonTruncated, report.ReasonBadVersion, report.ReasonBadLength, report.ReasonUnsupported},
 }
 

@@ -6,6 +6,12 @@ import (
 	"wire2kafka/report"
 )
 
+// idintStdType is the MetadataType an ID-INT instruction's value is
+// exported under (docs/formats.md section 4.2), 0 for the private key
+// 0x100+instruction.
+var idintStdType = map[uint32]uint32{0x82: 4, 0x83: 5, 0x4d: 7, 0x4c: 22,
+	0x8a: 16, 0x8e: 17, 0x8c: 18, 0x8b: 19, 0x8f: 20, 0x8d: 21}
+
 // idintInstLen returns the metadata length of an ID-INT instruction byte
 // (bits 0:1 of the byte: 2, 4, 6 or 8 bytes).
 func idintInstLen(inst uint32) int { return 2 * (int(inst>>6) + 1) }
@@ -75,8 +81,7 @@ func (g *gen) buildIDINT(f *flow, ts uint64) {
 		b = binary.BigEndian.AppendUint32(b, f.nodes[h])
 		v := len(b)
 		b = randBytes(g.rng, b, 4)
-		hop.Add(report.IDINTKeyIngressIF, b[v:v+2])
-		hop.Add(report.IDINTKeyEgressIF, b[v+2:v+4])
+		hop.Add(1, b[v:v+4]) // ingress + egress interface: INTERFACE_LEVEL1
 		for _, m := range o.Metadata {
 			l := idintInstLen(m)
 			v := len(b)
@@ -87,7 +92,16 @@ func (g *gen) buildIDINT(f *flow, ts uint64) {
 				continue
 			}
 			b = randBytes(g.rng, b, l)
-			hop.Add(report.IDINTKeyInstr+m, b[v:v+l])
+			switch std := idintStdType[m]; std {
+			case 0:
+				hop.Add(report.IDINTKeyInstr+m, b[v:v+l])
+			case 4, 5: // 6-byte timestamps, zero-extended
+				var w [8]byte
+				copy(w[8-l:], b[v:v+l])
+				hop.Add(std, w[:])
+			default:
+				hop.Add(std, b[v:v+l])
+			}
 		}
 		for (len(b)-e)%4 != 0 {
 			b = append(b, 0)
@@ -97,6 +111,8 @@ func (g *gen) buildIDINT(f *flow, ts uint64) {
 			hop.ASN = f.srcIA.AS()
 		}
 	}
+	r.Hops[0].Add(report.KeyIDINTMain, []byte{0, 0, 1 << 4, 0})
+	r.Hops[0].Add(report.KeyIDINTInstr, append([]byte{mask << 4, 0}, inst[:]...))
 	// SCION/UDP and payload.
 	u := len(b)
 	b = binary.BigEndian.AppendUint16(b, f.sport)

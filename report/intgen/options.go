@@ -133,8 +133,8 @@ func (o Options) withDefaults() (Options, error) {
 		return o, fmt.Errorf("intgen: %w", err)
 	}
 	o.Decoder = c.Config()
-	if o.Decoder.NoINTDSCP && o.Format == FormatTR {
-		return o, fmt.Errorf("intgen: TR captures need INT DSCP detection (NoINTDSCP set)")
+	if o.Decoder.MDDSCPOff && o.Format == FormatTR {
+		return o, fmt.Errorf("intgen: TR captures need INT DSCP detection (MDDSCPOff set)")
 	}
 	return o, nil
 }

@@ -17,10 +17,12 @@ func (g *gen) buildTR(fs []*flow, ts uint64) {
 	hwID := uint32(1)
 	b = binary.BigEndian.AppendUint32(b, 2<<28|hwID<<22|uint32(g.seq)&(1<<22-1))
 	b = binary.BigEndian.AppendUint32(b, sinkNodeID)
+	// TR v2.0 section 3.3.1: RepMdBits bit t (0 = most significant)
+	// carries MetadataType t.
 	var repMdBits uint16
 	mdLen := 0
 	for _, t := range o.Metadata {
-		repMdBits |= 0x8000 >> (t - 1)
+		repMdBits |= 0x8000 >> t
 		mdLen += trTypeLen[t]
 	}
 	bitmap := uint16(0x8000) // node id
@@ -39,7 +41,8 @@ func (g *gen) buildTR(fs []*flow, ts uint64) {
 		r.Key.SrcPort, r.Key.DstPort, r.Key.Protocol = f.sport, f.dport, report.ProtoUDP
 
 		rep := len(b)
-		b = append(b, 1<<4|3, 0, byte(mdLen/4), 0) // INT report, inner Ethernet
+		const flagF = 0x20                             // Tracked Flow Association: INT inside
+		b = append(b, 1<<4|3, 0, byte(mdLen/4), flagF) // INT report, inner Ethernet
 		b = binary.BigEndian.AppendUint16(b, repMdBits)
 		b = append(b, 0, 0, 0, 0, 0, 0) // domain id, DS md bits, DS md status
 		sink := r.NewHop()
@@ -49,13 +52,17 @@ func (g *gen) buildTR(fs []*flow, ts uint64) {
 			b = randBytes(g.rng, b, trTypeLen[t])
 			sink.Add(t, b[v:])
 		}
+		seq := uint32(g.seq) & (1<<22 - 1)
+		sink.Add(report.KeyTRGroup, []byte{2, byte(hwID), byte(seq >> 24), byte(seq >> 16), byte(seq >> 8), byte(seq)})
+		sink.Add(report.KeyTRReport, []byte{1<<4 | 3, flagF})
+		sink.Add(report.KeyINTHeader, []byte{1, 0, 2, 0, byte(hopLen / 4), intRHC, byte(bitmap >> 8), byte(bitmap)})
 		// Inner packet: Ethernet/IPv4/UDP, DSCP marks INT, shim, INT-MD header, stack.
 		inner := len(b)
 		var iip int
-		b, iip = appendEthIPv4UDP(b, f.src, f.dst, f.sport, f.dport, o.Decoder.INTDSCP)
+		b, iip = appendEthIPv4UDP(b, f.src, f.dst, f.sport, f.dport, o.Decoder.MDDSCP)
 		stackLen := hopLen * len(f.nodes)
 		b = append(b, 1<<4, byte((12+stackLen)/4), 0, 0)
-		b = append(b, 2<<4, 0, byte(hopLen/4), byte(32))
+		b = append(b, 2<<4, 0, byte(hopLen/4), intRHC)
 		b = binary.BigEndian.AppendUint16(b, bitmap)
 		b = append(b, 0, 0, 0, 0, 0, 0)
 		for h := len(f.nodes) - 1; h >= 0; h-- { // newest first
@@ -87,16 +94,20 @@ func (g *gen) buildTR(fs []*flow, ts uint64) {
 	g.pkt = b
 }
 
+// intRHC is the Remaining Hop Count the generated INT-MD headers carry.
+const intRHC = 32
+
 // breakTR makes the packet in g.pkt malformed for reason why (see
-// malformedReasons); the UDP payload starts at offset 42.
+// malformedReasons); the UDP payload starts at offset 42. A bad length
+// breaks every individual report, so the whole packet yields none.
 func (g *gen) breakTR(why report.Reason) {
 	p := g.pkt[42:]
 	switch why {
 	case report.ReasonBadVersion:
 		p[0] = 3<<4 | p[0]&0x0f
 	case report.ReasonBadLength:
-		p[10] = 255 // MD length of the first individual report beyond its end
-	case report.ReasonUnsupportedInstruction:
-		p[12+1] |= 0x40 // reserved RepMdBits bit 9
+		for off := 8; off+4 <= len(p); off += 4 + int(p[off+1])*4 {
+			p[off+2] = 255 // MD length beyond the report's end
+		}
 	}
 }
