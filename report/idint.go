@@ -123,9 +123,8 @@ func (d *Decoder) decodeSCION(s []byte, r *Report) Reason {
 		return ReasonTruncated
 	}
 	if hdrLen+payloadLen != len(s) {
-		if hdrLen+payloadLen > len(s) {
-			return ReasonTruncated
-		}
+		// s is the whole UDP payload (its length checked against the
+		// frame), so a SCION length that disagrees is bad, not cut.
 		return ReasonBadLength
 	}
 	a := scionCommonLen + scionAddrFixLen

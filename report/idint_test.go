@@ -82,7 +82,7 @@ func TestDecodeIDINTStackErrors(t *testing.T) {
 		{"entry longer than stack", func(p []byte) { p[stack+28+2] = 0x8f }, ReasonBadLength},
 		{"reserved verifier", func(p []byte) { p[42+48+4+1] = 0x30 }, ReasonUnsupported},
 		{"no ID-INT", func(p []byte) { p[42+48] = scionNextUDP }, ReasonNotINT},
-		{"payload length", func(p []byte) { p[42+7]++ }, ReasonTruncated},
+		{"payload length", func(p []byte) { p[42+7]++ }, ReasonBadLength}, // the UDP payload is whole: the lengths disagree
 		{"header length", func(p []byte) { p[42+5] = 2 }, ReasonBadLength},
 	}
 	for _, tt := range tests {

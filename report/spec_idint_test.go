@@ -899,8 +899,8 @@ func sidNewSpecExample(mainType, entryType uint8) []byte {
 
 // Malformed new-revision frames.
 
-// sidNewBadTOS: one source entry (16 bytes) + PadN 16 in StackLen 8, TOS
-// as given.
+// sidNewBadTOS: a source entry (16 bytes), optionally a transit entry
+// (16 bytes), PadN up to StackLen 10 (40 bytes); TOS as given.
 func sidNewBadTOS(tos uint8, transit bool) []byte {
 	entries := [][]byte{sidEntry{Flags: sidS, Mask: sidMNode, NodeID: 1, MAC: 1}.new(sidLenTotal)}
 	if transit {

@@ -13,11 +13,12 @@ package report_test
 
 // specConfig holds the decoder settings a case needs beyond the defaults.
 type specConfig struct {
-	ReportPorts []uint16  // Telemetry Report UDP destination ports; default [32766]
-	SCIONPorts  []uint16  // SCION underlay UDP ports; default [30041, 30042, 50000]
-	MDDSCP      *[2]uint8 // int.md_dscp {value, mask}; nil = default {0x17, 0x3f}
-	MDDSCPOff   bool      // int.md_dscp: off
-	MDUDPPorts  []uint16  // int.md_udp_ports (INT_TBD); default none
+	ReportPorts []uint16       // Telemetry Report UDP destination ports; default [32766]
+	SCIONPorts  []uint16       // SCION underlay UDP ports; default [30041, 30042, 50000]
+	MDDSCP      *[2]uint8      // int.md_dscp {value, mask}; nil = default {0x17, 0x3f}
+	MDDSCPOff   bool           // int.md_dscp: off
+	MDUDPPorts  []uint16       // int.md_udp_ports (INT_TBD); default none
+	SourceOnly  map[uint16]int // int.source_only_md: INT domain id -> source-only metadata bytes
 }
 
 // specKey is the expected FlowKey (the Kafka key): the monitored flow.
