@@ -260,7 +260,7 @@ func TestScalarTypes(t *testing.T) {
 	if s := (LcoreSet{0, 2, 3, 4, 7}).String(); s != "0,2-4,7" {
 		t.Errorf("LcoreSet.String %q", s)
 	}
-	for in, want := range map[string]string{"1-ff00:0:1": "ASff00_0_1-1", "1-64512": "AS64512-1"} {
+	for in, want := range map[string]string{"1-ff00:0:1": "ASff00_0_1-1", "1-64512": "AS0_0_fc00-1"} {
 		if got, err := SinkName(INT{SinkISDAS: in, SinkIndex: 1}); err != nil || got != want {
 			t.Errorf("SinkName(%s) = %q, %v; want %q", in, got, err, want)
 		}

@@ -118,32 +118,53 @@ func ParseAS(s string) (uint64, error) {
 	return as, nil
 }
 
-// Topic returns the SCION-INT topic name of INT sink `sink` in AS ia:
-// "AS" + AS with '_' for ':' + "-" + sink, e.g. 1-ff00:0:1, 1 ->
-// "ASff00_0_1-1". The ISD is not part of the name. ia's AS must not be the
+// Topic returns the SCION-INT topic name of INT sink `sink` in AS ia,
+// exactly as netsys-lab/scion-int-p4 forms it (int.cpp): "AS", the AS as
+// three 16-bit groups in lower-case hex without leading zeros joined by
+// '_', "-", and the sink (node) id in hex. 1-ff00:0:1, sink 1 ->
+// "ASff00_0_1-1"; 17-ffaa:1:e0f, sink 12 -> "ASffaa_1_e0f-c"; AS 64512 ->
+// "AS0_0_fc00-0". The ISD is not part of the name. ia's AS must not be the
 // wildcard 0.
 func Topic(ia IA, sink uint32) (string, error) {
 	if ia.AS() == 0 {
 		return "", fmt.Errorf("topic: %w: wildcard AS 0 in %s", ErrBadIA, ia)
 	}
-	return "AS" + formatAS(ia.AS(), "_") + "-" + strconv.FormatUint(uint64(sink), 10), nil
+	as := ia.AS()
+	b := make([]byte, 0, 32)
+	b = append(b, "AS"...)
+	b = strconv.AppendUint(b, as>>32&0xffff, 16)
+	b = append(b, '_')
+	b = strconv.AppendUint(b, as>>16&0xffff, 16)
+	b = append(b, '_')
+	b = strconv.AppendUint(b, as&0xffff, 16)
+	b = append(b, '-')
+	b = strconv.AppendUint(b, uint64(sink), 16)
+	return string(b), nil
 }
 
 // ParseTopic splits a SCION-INT topic name ("ASff00_0_1-1") into its AS
-// number and sink id.
+// number and sink id (both hex, as Topic writes them).
 func ParseTopic(topic string) (uint64, uint32, error) {
 	rest, ok := strings.CutPrefix(topic, "AS")
 	i := strings.LastIndexByte(rest, '-')
 	if !ok || i < 0 {
-		return 0, 0, fmt.Errorf("topic %q: want AS<as>-<sink>, e.g. ASff00_0_1-1", topic)
+		return 0, 0, fmt.Errorf("topic %q: want AS<hex>_<hex>_<hex>-<hex sink>, e.g. ASff00_0_1-1", topic)
 	}
-	as, err := ParseAS(rest[:i])
-	if err != nil {
-		return 0, 0, fmt.Errorf("topic %q: %w", topic, err)
+	groups := strings.Split(rest[:i], "_")
+	if len(groups) != 3 {
+		return 0, 0, fmt.Errorf("topic %q: want three '_'-separated hex groups of the AS, got %d", topic, len(groups))
 	}
-	sink, err := strconv.ParseUint(rest[i+1:], 10, 32)
+	var as uint64
+	for _, g := range groups {
+		v, err := strconv.ParseUint(g, 16, 16)
+		if err != nil {
+			return 0, 0, fmt.Errorf("topic %q: AS group %q is not 1-4 hex digits", topic, g)
+		}
+		as = as<<16 | v
+	}
+	sink, err := strconv.ParseUint(rest[i+1:], 16, 32)
 	if err != nil {
-		return 0, 0, fmt.Errorf("topic %q: sink %q is not a number", topic, rest[i+1:])
+		return 0, 0, fmt.Errorf("topic %q: sink %q is not a hex number", topic, rest[i+1:])
 	}
 	return as, uint32(sink), nil
 }

@@ -58,10 +58,16 @@ func TestTopic(t *testing.T) {
 		sink uint32
 		want string
 	}{
+		// Expected names computed by hand from upstream's formula
+		// (scion-int-p4 int.cpp: "AS" << hex(as>>32) << "_" <<
+		// hex(as>>16) << "_" << hex(as) << "-" << hex(nodeID), each
+		// group % 2^16).
 		{"1-ff00:0:1", 1, "ASff00_0_1-1"},
 		{"1-ff00:0:4", 1, "ASff00_0_4-1"},
-		{"17-ffaa:1:e0f", 12, "ASffaa_1_e0f-12"},
-		{"1-64512", 0, "AS64512-0"},
+		{"17-ffaa:1:e0f", 12, "ASffaa_1_e0f-c"},
+		{"1-64512", 0, "AS0_0_fc00-0"},
+		{"1-64512", 255, "AS0_0_fc00-ff"},
+		{"1-ffff:ffff:ffff", 65535, "ASffff_ffff_ffff-ffff"},
 	}
 	for _, tt := range tests {
 		ia, err := ParseIA(tt.ia)
@@ -80,7 +86,7 @@ func TestTopic(t *testing.T) {
 	if _, err := Topic(MakeIA(1, 0), 1); err == nil {
 		t.Error("Topic of wildcard AS: want error")
 	}
-	for _, bad := range []string{"ff00_0_1-1", "ASff00_0_1", "ASff00_0-1", "ASff00_0_1-x"} {
+	for _, bad := range []string{"ff00_0_1-1", "ASff00_0_1", "ASff00_0-1", "ASff00_0_1-x", "AS64512-0", "ASff00_0_10000-1"} {
 		if _, _, err := ParseTopic(bad); err == nil {
 			t.Errorf("ParseTopic(%q): want error", bad)
 		}

@@ -117,8 +117,15 @@ func (h *Hop) Add(typ uint32, val []byte) bool {
 	m := &h.MD[h.NumMD]
 	m.Type = typ
 	m.Len = uint8(len(val))
-	m.Val = [MaxMetadataLen]byte{}
-	copy(m.Val[:], val)
+	if len(val) == MaxMetadataLen {
+		m.Val = [MaxMetadataLen]byte(val) // one 8-byte load, no memmove call
+	} else {
+		var v [MaxMetadataLen]byte
+		for i, c := range val { // 2-6 bytes: cheaper than a memmove call
+			v[i] = c
+		}
+		m.Val = v
+	}
 	h.NumMD++
 	return true
 }
@@ -172,12 +179,19 @@ func (r *Report) NewHop() *Hop {
 // AddWide appends a metadata value zero-extended on the left to width
 // bytes (a 4- or 6-byte timestamp stored under an 8-byte type).
 func (h *Hop) AddWide(typ uint32, val []byte, width int) bool {
-	if len(val) >= width || width > MaxMetadataLen {
+	if len(val) >= width || width > MaxMetadataLen || h.NumMD >= MaxMetadata {
 		return h.Add(typ, val)
 	}
-	var w [MaxMetadataLen]byte
-	copy(w[width-len(val):width], val)
-	return h.Add(typ, w[:width])
+	m := &h.MD[h.NumMD]
+	m.Type = typ
+	m.Len = uint8(width)
+	var v [MaxMetadataLen]byte
+	for i, c := range val {
+		v[width-len(val)+i] = c
+	}
+	m.Val = v
+	h.NumMD++
+	return true
 }
 
 // Get returns the value stored under typ, or nil.
