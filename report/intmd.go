@@ -150,7 +150,7 @@ func (d *Decoder) parseINTv1(b []byte, off int, r *Report) Reason {
 	hopML := int(h[2]&0x1f) * 4
 	bitmap := binary.BigEndian.Uint16(h[4:])
 	d.intSeen = true
-	d.intHdr = [8]byte{shim[0], 0, 1, (h[0] >> 1) & 3, h[2] & 0x1f, h[3], h[4], h[5]}
+	d.intHdr = [8]byte{shim[0], 0, 1, (h[0]&1)<<1 | h[1]>>7, h[2] & 0x1f, h[3], h[4], h[5]} // v1.0 flags: E<<1|M (no D)
 	d.intDS = [6]byte{}
 	return d.parseStack(b, hs+intV1HdrLen, end-(hs+intV1HdrLen), hopML, bitmap, true, r)
 }
