@@ -46,6 +46,8 @@ func gen(args []string, stdout, stderr io.Writer) error {
 	fs.Uint64Var(&o.Seed, "seed", 1, "random seed; equal flags and seed give identical files")
 	start := fs.String("start", "", "time of the first packet, RFC 3339 (default 2026-01-01T00:00:00Z)")
 	fs.BoolVar(&o.Micro, "micro", false, "microsecond pcap timestamps (default nanosecond)")
+	fs.BoolVar(&o.Mix, "mix", false, "every variant: tr: TR v2.0 INT and Inner Only reports, domain-specific metadata, drop reports, TR v1.0 and v0.5, inner Ethernet/802.1Q/IPv4/IPv6, TCP and UDP, INT by DSCP (NPT 0) and by INT_TBD port (NPT 1, 2); idint: both ID-INT wire revisions")
+	mdPorts := fs.String("md-udp-ports", "", "INT_TBD UDP ports of the inner packets, comma separated, as configured in int.md_udp_ports (default with -mix: 5000)")
 	reportPorts := fs.String("report-ports", "", "UDP ports of Telemetry Report collectors, comma separated (default 32766)")
 	scionPorts := fs.String("scion-ports", "", "SCION underlay UDP ports, comma separated (default 30041,30042,50000)")
 	fs.IntVar(&o.Decoder.MaxTruncated, "max-truncated", 0, "truncated packet bytes kept per report, as configured in the pipeline (default 128)")
@@ -83,6 +85,9 @@ func gen(args []string, stdout, stderr io.Writer) error {
 	}
 	if o.Decoder.SCIONPorts, err = parsePorts(*scionPorts); err != nil {
 		return fmt.Errorf("-scion-ports: %w", err)
+	}
+	if o.Decoder.MDUDPPorts, err = parsePorts(*mdPorts); err != nil {
+		return fmt.Errorf("-md-udp-ports: %w", err)
 	}
 	if *start != "" {
 		t, err := time.Parse(time.RFC3339Nano, *start)

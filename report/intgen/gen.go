@@ -26,6 +26,12 @@ type gen struct {
 	exp  []*report.Report
 	pool []*report.Report
 	seq  int
+	// expFlow is the flow of each expected report when a packet holds
+	// reports of one flow more than once (mixed captures).
+	expFlow []*flow
+	intHdr  [8]byte // KeyINTHeader of the stack last written (mixed captures)
+	// idintHBH: the ID-INT packet in pkt is the hop-by-hop option form.
+	idintHBH bool
 }
 
 // nextExp returns a cleared expected report appended to g.exp.
@@ -79,10 +85,14 @@ func Generate(opts Options, capture, truth io.Writer) (Summary, error) {
 			batch = append(batch, flows[(first+k)%len(flows)])
 		}
 		g.seq = i
-		if o.Format == FormatTR {
+		g.expFlow = g.expFlow[:0]
+		switch {
+		case o.Format == FormatTR && o.Mix:
+			g.buildMixTR(batch, rts)
+		case o.Format == FormatTR:
 			g.buildTR(batch, rts)
-		} else {
-			g.buildIDINT(batch[0], rts)
+		default:
+			g.buildIDINT(batch[0], rts, o.Mix && g.rng.IntN(2) == 1)
 		}
 		if g.rng.Float64() < o.Malformed {
 			rs := malformedReasons[o.Format]
@@ -90,7 +100,7 @@ func Generate(opts Options, capture, truth io.Writer) (Summary, error) {
 			if why == report.ReasonTruncated {
 				g.pkt = g.pkt[:1+g.rng.IntN(len(g.pkt)-1)]
 			} else if o.Format == FormatTR {
-				g.breakTR(why)
+				why = g.breakTR(why)
 			} else {
 				g.breakIDINT(why)
 			}
@@ -100,7 +110,10 @@ func Generate(opts Options, capture, truth io.Writer) (Summary, error) {
 			sum.Malformed++
 		} else {
 			for j, r := range g.exp {
-				f := batch[j]
+				f := batch[min(j, len(batch)-1)]
+				if len(g.expFlow) == len(g.exp) {
+					f = g.expFlow[j]
+				}
 				if err := tw.report(i, f.id, f.reports, r); err != nil {
 					return sum, err
 				}

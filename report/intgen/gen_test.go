@@ -3,6 +3,7 @@ package intgen
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -95,6 +96,15 @@ func TestGenerateDecodes(t *testing.T) {
 		{Format: FormatIDINT, Flows: 2, Hops: 1, Packets: 100, Metadata: []uint32{}, Size: 1000, Seed: 5, Gap: time.Millisecond},
 		{Format: FormatIDINT, Flows: 7, Hops: 8, Packets: 100, Metadata: []uint32{0x01, 0x44, 0x82, 0xc1}, Seed: 6,
 			Decoder: report.Config{SCIONPorts: []uint16{31000}, MaxTruncated: 64}},
+		// Every variant (Options.Mix).
+		{Format: FormatTR, Mix: true, Flows: 16, Hops: 3, Packets: 2000, ReportsPerPacket: 3, Malformed: 0.05, Seed: 7,
+			Decoder: report.Config{MDUDPPorts: []uint16{DefaultMDUDPPort}}},
+		{Format: FormatTR, Mix: true, Flows: 8, Hops: 2, Packets: 500, Metadata: []uint32{1, 2, 3, 4, 5, 6, 7, 8}, Seed: 8,
+			Decoder: report.Config{MDUDPPorts: []uint16{4790, 5000}, MDDSCP: 0x20, MDDSCPMask: 0x3c}},
+		{Format: FormatTR, Mix: true, Flows: 8, Hops: 1, Packets: 300, Seed: 9,
+			Decoder: report.Config{MDUDPPorts: []uint16{DefaultMDUDPPort}}},
+		{Format: FormatIDINT, Mix: true, Flows: 6, Hops: 4, Packets: 500, Malformed: 0.1, Seed: 10},
+		{Format: FormatIDINT, Mix: true, Flows: 3, Hops: 2, Packets: 200, Metadata: []uint32{0x4e, 0x4f, 0x83, 0x05}, Seed: 11},
 	}
 	for i, o := range tests {
 		var capture, truth bytes.Buffer
@@ -102,7 +112,10 @@ func TestGenerateDecodes(t *testing.T) {
 		if err != nil {
 			t.Fatalf("case %d: %v", i, err)
 		}
-		reports, malformed := checkCapture(t, capture.Bytes(), truth.Bytes(), o.Decoder)
+		var reports, malformed int
+		t.Run(fmt.Sprint("case ", i), func(t *testing.T) {
+			reports, malformed = checkCapture(t, capture.Bytes(), truth.Bytes(), o.Decoder)
+		})
 		if reports != sum.Reports || malformed != sum.Malformed || sum.Packets != o.Packets {
 			t.Errorf("case %d: summary %+v, checked %d reports %d malformed", i, sum, reports, malformed)
 		}

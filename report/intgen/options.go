@@ -50,10 +50,22 @@ type Options struct {
 	Seed             uint64
 	Start            uint64 // first timestamp, ns since the Unix epoch; default DefaultStart
 	Micro            bool   // microsecond pcap instead of nanosecond
+	// Mix makes a capture of every variant: TR flows of 8 shapes (inner
+	// Ethernet, 802.1Q, IPv4, IPv6; TCP and UDP; INT by DSCP (NPT 0) or
+	// by INT_TBD port with NPT 1 and 2) in TR v2.0 INT and Inner Only
+	// reports, with domain-specific metadata, with drop reports, in TR
+	// v1.0 with INT v1.0 stacks and TR v0.5 drop reports; ID-INT packets
+	// in both wire revisions. Decoder.MDUDPPorts defaults to [5000].
+	Mix bool
 	// Decoder is the decoder configuration the capture targets (ports,
 	// DSCP, truncation); zero fields take report's defaults.
 	Decoder report.Config
 }
+
+// DefaultMDUDPPort is the INT_TBD UDP port of mixed captures when
+// Options.Decoder.MDUDPPorts is empty (INT v2.1 leaves INT_TBD to the
+// domain; 5000 is an arbitrary choice).
+const DefaultMDUDPPort = 5000
 
 // withDefaults validates o and fills defaults.
 func (o Options) withDefaults() (Options, error) {
@@ -127,6 +139,9 @@ func (o Options) withDefaults() (Options, error) {
 				return o, fmt.Errorf("intgen: ID-INT instruction %#x: want a byte below 0xff with bit 2 clear", m)
 			}
 		}
+	}
+	if o.Mix && len(o.Decoder.MDUDPPorts) == 0 {
+		o.Decoder.MDUDPPorts = []uint16{DefaultMDUDPPort}
 	}
 	c, err := report.NewDecoder(o.Decoder)
 	if err != nil {

@@ -98,16 +98,24 @@ func (g *gen) buildTR(fs []*flow, ts uint64) {
 const intRHC = 32
 
 // breakTR makes the packet in g.pkt malformed for reason why (see
-// malformedReasons); the UDP payload starts at offset 42. A bad length
-// breaks every individual report, so the whole packet yields none.
-func (g *gen) breakTR(why report.Reason) {
+// malformedReasons) and returns the reason it applied; the UDP payload
+// starts at offset 42. A bad length breaks every individual report, so the
+// whole packet yields none. A v0.5 report has no length field: it gets a
+// bad version instead.
+func (g *gen) breakTR(why report.Reason) report.Reason {
 	p := g.pkt[42:]
-	switch why {
-	case report.ReasonBadVersion:
+	ver := p[0] >> 4
+	if why == report.ReasonBadVersion || ver == 0 {
 		p[0] = 3<<4 | p[0]&0x0f
-	case report.ReasonBadLength:
-		for off := 8; off+4 <= len(p); off += 4 + int(p[off+1])*4 {
-			p[off+2] = 255 // MD length beyond the report's end
-		}
+		return report.ReasonBadVersion
 	}
+	if ver == 1 {
+		p[0] = 1<<4 | 3 // v1.0 Length 3 words: shorter than the fixed header
+		return report.ReasonBadLength
+	}
+	for off := 8; off+4 <= len(p); off += 4 + int(p[off+1])*4 {
+		p[off] = 1<<4 | p[off]&0x0f // Inner Only would ignore MD Length
+		p[off+2] = 255               // MD length beyond the report's end
+	}
+	return report.ReasonBadLength
 }

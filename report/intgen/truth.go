@@ -31,6 +31,9 @@ type TruthLine struct {
 	ReportPorts  []uint16 `json:"report_ports,omitempty"`
 	SCIONPorts   []uint16 `json:"scion_ports,omitempty"`
 	MaxTruncated int      `json:"max_truncated,omitempty"`
+	Mix          bool     `json:"mix,omitempty"`
+	MDUDPPorts   []uint16 `json:"md_udp_ports,omitempty"`
+	MDDSCP       []uint8  `json:"md_dscp,omitempty"` // value, mask
 
 	// report and malformed
 	Packet int `json:"packet"` // 0-based packet number in the pcap
@@ -60,7 +63,8 @@ func newTruthWriter(w io.Writer) *truthWriter {
 func (t *truthWriter) header(o *Options) error {
 	return t.enc.Encode(TruthLine{Type: "header", Format: o.Format, Seed: o.Seed, Flows: o.Flows, Hops: o.Hops,
 		Packets: o.Packets, Metadata: o.Metadata, ReportPorts: o.Decoder.ReportPorts, SCIONPorts: o.Decoder.SCIONPorts,
-		MaxTruncated: o.Decoder.MaxTruncated})
+		MaxTruncated: o.Decoder.MaxTruncated, Mix: o.Mix, MDUDPPorts: o.Decoder.MDUDPPorts,
+		MDDSCP: []uint8{o.Decoder.MDDSCP, o.Decoder.MDDSCPMask}})
 }
 
 func (t *truthWriter) report(pkt, flow, index int, r *report.Report) error {
