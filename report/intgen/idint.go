@@ -79,7 +79,7 @@ func (g *gen) buildIDINT(f *flow, ts uint64, hbh bool) {
 	src48 := ts & (1<<48 - 1)
 	r.SourceTime = src48
 	if hbh {
-		b = append(b, 17, byte((2+22+stackLen)/4-1))            // HBH: NextHdr UDP, ExtLen
+		b = append(b, 17, byte((2+22+stackLen)/4-1))               // HBH: NextHdr UDP, ExtLen
 		b = append(b, 253, 20, 0, 1<<4, byte(stackLen/4), 0, 0, 0) // IdIntOption: flags, Vrf 1, StackLen, TOS (set below), DelayHops
 	} else {
 		b = append(b, 0, 1<<4, byte(stackLen/4), 17, 0, 255)

@@ -115,7 +115,7 @@ func (g *gen) breakTR(why report.Reason) report.Reason {
 	}
 	for off := 8; off+4 <= len(p); off += 4 + int(p[off+1])*4 {
 		p[off] = 1<<4 | p[off]&0x0f // Inner Only would ignore MD Length
-		p[off+2] = 255               // MD length beyond the report's end
+		p[off+2] = 255              // MD length beyond the report's end
 	}
 	return report.ReasonBadLength
 }
