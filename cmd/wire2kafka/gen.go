@@ -106,8 +106,8 @@ func gen(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "wrote %s (%d packets, %d bytes) and %s (%d reports, %d malformed)\n",
-		*out, sum.Packets, sum.Bytes, *truth, sum.Reports, sum.Malformed)
+	fmt.Fprintf(stdout, "wrote %s (%d packets, %d bytes) and %s (%d reports, %d malformed, %d lost in packets with other reports)\n",
+		*out, sum.Packets, sum.Bytes, *truth, sum.Reports, sum.Malformed, sum.Lost)
 	return nil
 }
 

@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # demo.sh: the main job end to end on this machine, alone (what `make demo`
 # runs after `make deps build`):
-#   1. generate two INT captures with ground truth (Telemetry Report v2.0 and
-#      SCION ID-INT) with the bundled generator,
+#   1. generate two INT captures with ground truth with the bundled generator,
+#      each mixing every variant it knows (Telemetry Report v2.0/v1.0/v0.5,
+#      INT by DSCP and by INT_TBD port with NPT 0/1/2, inner Ethernet/802.1Q/
+#      IPv4/IPv6, TCP and UDP, drop and Inner Only reports, domain-specific
+#      metadata, several reports per packet; SCION ID-INT in both wire
+#      revisions),
 #   2. start a fresh local Kafka broker (KRaft, temp dir, its own port),
 #   3. run wire2kafka on the captures through DPDK net_pcap, printing the
 #      stats table while it runs, until RX has been idle for 2 s (then drain),
@@ -23,8 +27,8 @@ cleanup() { KAFKA_PORT=$PORT deploy/kafka/kafka.sh stop "$kafka_dir" >/dev/null 
 trap cleanup EXIT INT TERM
 
 say "1. generate INT captures with ground truth"
-$BIN gen -o "$OUT/tr.pcap" -format tr -flows 16 -hops 3 -packets 50000 -malformed 0.01 -micro -seed 1
-$BIN gen -o "$OUT/idint.pcap" -format idint -flows 8 -hops 3 -packets 25000 -micro -seed 2
+$BIN gen -o "$OUT/tr.pcap" -format tr -mix -md-udp-ports 5000 -flows 16 -hops 3 -packets 50000 -reports-per-packet 2 -malformed 0.01 -micro -seed 1
+$BIN gen -o "$OUT/idint.pcap" -format idint -mix -flows 8 -hops 3 -packets 25000 -micro -seed 2
 
 say "2. start a local Kafka broker"
 bootstrap=$(KAFKA_PORT=$PORT deploy/kafka/kafka.sh start "$kafka_dir")

@@ -15,6 +15,7 @@ type Summary struct {
 	Packets   int // packets in the pcap
 	Reports   int // reports a correct pipeline produces
 	Malformed int // malformed packets it must count
+	Lost      int // individual reports lost inside packets that give others
 	Bytes     int // frame bytes written
 }
 
@@ -30,6 +31,9 @@ type gen struct {
 	// reports of one flow more than once (mixed captures).
 	expFlow []*flow
 	intHdr  [8]byte // KeyINTHeader of the stack last written (mixed captures)
+	// indiv are the offsets (in the UDP payload) of the TR v2.0
+	// individual reports of the packet in pkt, one per expected report.
+	indiv []int
 	// idintHBH: the ID-INT packet in pkt is the hop-by-hop option form.
 	idintHBH bool
 }
@@ -86,6 +90,7 @@ func Generate(opts Options, capture, truth io.Writer) (Summary, error) {
 		}
 		g.seq = i
 		g.expFlow = g.expFlow[:0]
+		g.indiv = g.indiv[:0]
 		switch {
 		case o.Format == FormatTR && o.Mix:
 			g.buildMixTR(batch, rts)
@@ -94,7 +99,20 @@ func Generate(opts Options, capture, truth io.Writer) (Summary, error) {
 		default:
 			g.buildIDINT(batch[0], rts, o.Mix && g.rng.IntN(2) == 1)
 		}
-		if g.rng.Float64() < o.Malformed {
+		partial := o.Format == FormatTR && len(g.indiv) > 1 && g.rng.Float64() < o.Malformed/2
+		if partial {
+			// One bad individual report among good ones: only it is lost.
+			g.breakLastIndiv()
+			g.exp = g.exp[:len(g.exp)-1]
+			if len(g.expFlow) > 0 {
+				g.expFlow = g.expFlow[:len(g.expFlow)-1]
+			}
+			if err := tw.lost(i, report.ReasonBadLength); err != nil {
+				return sum, err
+			}
+			sum.Lost++
+		}
+		if !partial && g.rng.Float64() < o.Malformed {
 			rs := malformedReasons[o.Format]
 			why := rs[g.rng.IntN(len(rs))]
 			if why == report.ReasonTruncated {

@@ -33,7 +33,7 @@ func checkCapture(t *testing.T, capture, truth []byte, cfg report.Config) (repor
 	if err != nil {
 		t.Fatal(err)
 	}
-	ri, mi := 0, 0
+	ri, mi, li := 0, 0, 0
 	nextIndex := map[int]int{}
 	var key []byte
 	for pkt := 0; ; pkt++ {
@@ -58,6 +58,16 @@ func checkCapture(t *testing.T, capture, truth []byte, cfg report.Config) (repor
 			mi++
 			continue
 		}
+		// Individual reports lost in this packet, by the truth and by the decoder.
+		for ; li < len(tr.Lost) && tr.Lost[li].Packet == pkt; li++ {
+			why, _ := report.ParseReason(tr.Lost[li].Reason)
+			if d.Stats().Lost[why] == 0 {
+				t.Fatalf("packet %d: truth has a lost %s report, the decoder lost %v", pkt, why, d.Stats().Lost)
+			}
+		}
+		if n := d.Stats().LostTotal(); n > 0 && (li == 0 || tr.Lost[li-1].Packet != pkt) {
+			t.Fatalf("packet %d: decoder lost %d reports, truth none", pkt, n)
+		}
 		for i := range rs {
 			r := &rs[i]
 			if ri >= len(tr.Reports) || tr.Reports[ri].Packet != pkt {
@@ -81,8 +91,8 @@ func checkCapture(t *testing.T, capture, truth []byte, cfg report.Config) (repor
 			ri++
 		}
 	}
-	if ri != len(tr.Reports) || mi != len(tr.Malformed) {
-		t.Fatalf("matched %d/%d reports, %d/%d malformed", ri, len(tr.Reports), mi, len(tr.Malformed))
+	if ri != len(tr.Reports) || mi != len(tr.Malformed) || li != len(tr.Lost) {
+		t.Fatalf("matched %d/%d reports, %d/%d malformed, %d/%d lost", ri, len(tr.Reports), mi, len(tr.Malformed), li, len(tr.Lost))
 	}
 	return ri, mi
 }
@@ -118,6 +128,9 @@ func TestGenerateDecodes(t *testing.T) {
 		})
 		if reports != sum.Reports || malformed != sum.Malformed || sum.Packets != o.Packets {
 			t.Errorf("case %d: summary %+v, checked %d reports %d malformed", i, sum, reports, malformed)
+		}
+		if o.Malformed > 0 && o.ReportsPerPacket > 1 && sum.Lost == 0 {
+			t.Errorf("case %d: no packet with one lost report among good ones", i)
 		}
 		if o.Malformed > 0 && malformed == 0 {
 			t.Errorf("case %d: no malformed packets generated", i)

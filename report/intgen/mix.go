@@ -325,6 +325,7 @@ func (g *gen) appendIndiv(b []byte, f *flow, w int, ts uint64) []byte {
 	sink := g.sinkHop(r, 2, uint32(g.seq)&(1<<22-1))
 	const flagF = 0x20
 	rep := len(b)
+	g.indiv = append(g.indiv, rep-42)
 	repType := byte(1)
 	if w == wrapInnerOnly {
 		repType = 0
@@ -380,6 +381,7 @@ func (g *gen) appendDropIndiv(b []byte, f *flow, ts uint64) []byte {
 	r.PacketType = packetType(s.inType)
 	sink := g.sinkHop(r, 2, uint32(g.seq)&(1<<22-1))
 	rep := len(b)
+	g.indiv = append(g.indiv, rep-42)
 	const flagD = 0x80
 	b = append(b, 1<<4|s.inType, 0, 2, flagD)
 	b = append(b, 0x40, 0x01, 0, 0, 0, 0, 0, 0) // RepMdBits bits 1 and 15

@@ -41,6 +41,7 @@ func (g *gen) buildTR(fs []*flow, ts uint64) {
 		r.Key.SrcPort, r.Key.DstPort, r.Key.Protocol = f.sport, f.dport, report.ProtoUDP
 
 		rep := len(b)
+		g.indiv = append(g.indiv, rep-42)
 		const flagF = 0x20                             // Tracked Flow Association: INT inside
 		b = append(b, 1<<4|3, 0, byte(mdLen/4), flagF) // INT report, inner Ethernet
 		b = binary.BigEndian.AppendUint16(b, repMdBits)
@@ -118,4 +119,14 @@ func (g *gen) breakTR(why report.Reason) report.Reason {
 		p[off+2] = 255              // MD length beyond the report's end
 	}
 	return report.ReasonBadLength
+}
+
+// breakLastIndiv gives the last individual report of the TR v2.0 group in
+// g.pkt an MD Length beyond its end: that report is lost (bad_length), the
+// others decode.
+func (g *gen) breakLastIndiv() {
+	p := g.pkt[42:]
+	off := g.indiv[len(g.indiv)-1]
+	p[off] = 1<<4 | p[off]&0x0f // Inner Only would ignore MD Length
+	p[off+2] = 255
 }

@@ -19,7 +19,7 @@ import (
 // must count as dropped with Reason. Index counts the reports of Flow from
 // 0, so per-flow order is explicit.
 type TruthLine struct {
-	Type string `json:"type"` // header, report, malformed
+	Type string `json:"type"` // header, report, malformed, lost
 
 	// header
 	Format       Format   `json:"format,omitempty"`
@@ -45,7 +45,8 @@ type TruthLine struct {
 	Key    json.RawMessage `json:"key,omitempty"`     // protojson of telemetry.report.FlowKey
 	Report json.RawMessage `json:"report,omitempty"`  // protojson of telemetry.report.Report
 
-	// malformed
+	// malformed (a packet yielding no report) and lost (one individual
+	// report of a packet whose other reports are written)
 	Reason string `json:"reason,omitempty"` // report.Reason name
 }
 
@@ -85,6 +86,10 @@ func (t *truthWriter) malformed(pkt int, why report.Reason) error {
 	return t.enc.Encode(TruthLine{Type: "malformed", Packet: pkt, Reason: why.String()})
 }
 
+func (t *truthWriter) lost(pkt int, why report.Reason) error {
+	return t.enc.Encode(TruthLine{Type: "lost", Packet: pkt, Reason: why.String()})
+}
+
 func (t *truthWriter) flush() error { return t.w.Flush() }
 
 // TruthReport is a parsed "report" line.
@@ -100,6 +105,9 @@ type Truth struct {
 	Header    TruthLine
 	Reports   []TruthReport // in packet order
 	Malformed []TruthLine   // in packet order
+	// Lost are individual reports dropped inside packets whose other
+	// reports are written (counted in report_errors_total), in packet order.
+	Lost []TruthLine
 }
 
 // ReadTruth parses a ground-truth file written by Generate.
@@ -117,6 +125,8 @@ func ReadTruth(r io.Reader) (*Truth, error) {
 			t.Header = l
 		case "malformed":
 			t.Malformed = append(t.Malformed, l)
+		case "lost":
+			t.Lost = append(t.Lost, l)
 		case "report":
 			tr := TruthReport{Packet: l.Packet, Flow: l.Flow, Index: l.Index, Key: &reportpb.FlowKey{}, Report: &reportpb.Report{}}
 			var err error
