@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"wire2kafka/config"
+	"wire2kafka/report"
 )
 
 // Accounting sums the drops of every stage by reason and checks that each
@@ -13,8 +14,12 @@ import (
 // end of a run, like
 //
 //	accounting: 75000 received = 74888 into Kafka messages + 112 dropped (parse_error 112) + 0 queued; every worker balances
+//
+// followed by "; N individual reports lost in packets that gave others
+// (bad_length N)" when a Telemetry Report group lost some of its reports.
 func Accounting(stats []WorkerStats) string {
-	var rx, kafkaOut, queued uint64
+	var rx, kafkaOut, queued, lost uint64
+	lostBy := map[string]uint64{}
 	drops := map[string]uint64{}
 	var unbalanced []string
 	for _, s := range stats {
@@ -25,6 +30,12 @@ func Accounting(stats []WorkerStats) string {
 			kafkaOut += s.Out
 		}
 		queued += s.Queued
+		for r, n := range s.ReportErrors {
+			if n > 0 {
+				lost += n
+				lostBy[report.Reason(r).String()] += n
+			}
+		}
 		for r, n := range s.Drops {
 			if n > 0 {
 				drops[Reason(r).String()] += n
@@ -45,6 +56,15 @@ func Accounting(stats []WorkerStats) string {
 	if len(unbalanced) > 0 {
 		verdict = "UNBALANCED: " + strings.Join(unbalanced, ", ")
 	}
-	return fmt.Sprintf("accounting: %d received = %d into Kafka messages + %d dropped (%s) + %d queued; %s",
+	line := fmt.Sprintf("accounting: %d received = %d into Kafka messages + %d dropped (%s) + %d queued; %s",
 		rx, kafkaOut, total, strings.Join(parts, ", "), queued, verdict)
+	if lost > 0 {
+		var lp []string
+		for r, n := range lostBy {
+			lp = append(lp, fmt.Sprintf("%s %d", r, n))
+		}
+		sort.Strings(lp)
+		line += fmt.Sprintf("; %d individual reports lost in packets that gave others (%s)", lost, strings.Join(lp, ", "))
+	}
+	return line
 }

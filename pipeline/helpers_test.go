@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+	"wire2kafka/report/intgen"
 
 	"google.golang.org/protobuf/proto"
 
@@ -40,7 +41,7 @@ mempool: {mbufs: 4095, cache: 64}
 rings: {size: %d}
 burst: 32
 idle: {policy: sleep, sleep_us: 20}
-int: {sink_isd_as: "1-ff00:0:1", sink_index: 1}
+int: {sink_isd_as: "1-ff00:0:1", sink_index: 1, md_udp_ports: [%d]}
 kafka: %s
 pipelines:
   - name: p0
@@ -49,7 +50,7 @@ pipelines:
     flow_workers: [{lcore: %d}, {lcore: %d}]
     kafka_workers: [{lcore: %d}]
 rules:
-%s`, c.vdev, ringSize, kafka, c.vdev, l.flow[0], l.flow[1], l.kafka, rules)
+%s`, c.vdev, ringSize, intgen.DefaultMDUDPPort, kafka, c.vdev, l.flow[0], l.flow[1], l.kafka, rules)
 	cfg, err := config.Parse(t.Name()+".yaml", []byte(y))
 	if err != nil {
 		t.Fatalf("config: %v\n%s", err, y)
@@ -85,7 +86,9 @@ func (r *result) sum(kind config.Kind) Snapshot {
 		}
 		for j := range s.ParseErrors {
 			s.ParseErrors[j] += x.ParseErrors[j]
+			s.ReportErrors[j] += x.ReportErrors[j]
 		}
+		s.PartialStacks += x.PartialStacks
 		s.Reports += x.Reports
 		s.ReportsDropped += x.ReportsDropped
 		s.Messages += x.Messages

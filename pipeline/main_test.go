@@ -39,7 +39,9 @@ var captureSpecs = []struct {
 	other int // insert one non-matching packet after every other-th INT packet
 }{
 	{"tr", intgen.Options{Format: intgen.FormatTR, Flows: 8, Packets: 3000, Malformed: 0.03, Seed: 1, ReportsPerPacket: 1, Micro: true}, 30},
-	{"tr-2lcores", intgen.Options{Format: intgen.FormatTR, Flows: 8, Packets: 3000, Malformed: 0.03, Seed: 2, Micro: true}, 30},
+	// every variant (inner IPv6, 802.1Q, NPT 1/2, TR v1.0/v0.5, drop and
+	// Inner Only reports...), two per group, some groups losing one report
+	{"tr-2lcores", intgen.Options{Format: intgen.FormatTR, Mix: true, Flows: 8, Packets: 3000, Malformed: 0.03, Seed: 2, ReportsPerPacket: 2, Micro: true}, 30},
 	{"idint-single", intgen.Options{Format: intgen.FormatIDINT, Flows: 5, Packets: 1500, Malformed: 0.02, Seed: 3, Micro: true}, 0},
 	{"sampling", intgen.Options{Format: intgen.FormatTR, Flows: 4, Packets: 2000, Seed: 4}, 0},
 	{"histogram", intgen.Options{Format: intgen.FormatTR, Flows: 3, Packets: 2000, Seed: 5, Exponential: true, Micro: true}, 0},
