@@ -93,8 +93,12 @@ func (d *Decoder) parseINT(b []byte, off int, r *Report) Reason {
 			k.DstPort = binary.BigEndian.Uint16(b[end+2:])
 		}
 	}
-	if typ != intShimTypeMD {
-		return ReasonOK // INT-MX and INT-Destination carry no stack
+	switch typ {
+	case intShimTypeMD:
+	case 2, 3:
+		return ReasonOK // INT-Destination and INT-MX carry no stack
+	default:
+		return ReasonBadVersion // reserved shim type
 	}
 	if int(shim[1])*4 < intMDHdrLen {
 		return ReasonBadLength
@@ -131,8 +135,12 @@ func (d *Decoder) parseINT(b []byte, off int, r *Report) Reason {
 // words including the shim, DSCP) and its 8-byte header and stack.
 func (d *Decoder) parseINTv1(b []byte, off int, r *Report) Reason {
 	shim := b[off : off+intShimLen]
-	if shim[0] != intV1ShimHbH {
+	switch shim[0] {
+	case intV1ShimHbH:
+	case 2:
 		return ReasonOK // destination header: no stack
+	default:
+		return ReasonBadVersion // not an INT v1.0 shim type
 	}
 	if int(shim[2])*4 < intShimLen+intV1HdrLen {
 		return ReasonBadLength
@@ -191,7 +199,9 @@ func (d *Decoder) parseStack(b []byte, p, stackLen, hopML int, bitmap uint16, v1
 			q += l
 			switch {
 			case j == 0:
-				hop.NodeID = binary.BigEndian.Uint32(v)
+				if !allOnes(v) { // all ones: "invalid", the node id stays 0 (unknown)
+					hop.NodeID = binary.BigEndian.Uint32(v)
+				}
 			case in.typ == 0, allOnes(v): // skipped, or "unavailable"
 			default:
 				if !hop.AddWide(in.typ, v, int(in.len2)) {

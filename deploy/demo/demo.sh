@@ -11,7 +11,9 @@
 #   3. run wire2kafka on the captures through DPDK net_pcap, printing the
 #      stats table while it runs, until RX has been idle for 2 s (then drain),
 #   4. consume the topics: summary per topic and flow, one decoded report, and
-#      a check of every report against the ground truth,
+#      a check of every report against the ground truth; then the captures
+#      through a second, independent decoder (deploy/tools/intdissect, scapy
+#      layers written from the specs) against the same truth,
 #   5. stop everything it started (also on failure).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
@@ -44,5 +46,9 @@ $BIN consume -b "$bootstrap" -t '^AS' -e --summary
 say "4b. verify every report against the generator's ground truth"
 $BIN consume -b "$bootstrap" -t ASff00_0_1-1 -e --verify "$OUT/tr.truth.jsonl"
 $BIN consume -b "$bootstrap" -t ASff00_0_1-1-idint -e --verify "$OUT/idint.truth.jsonl"
+
+say "4c. an independent decoder (scapy layers written from the specs) against the same truth"
+deploy/tools/intdissect/check.sh "$OUT/tr.pcap" "$OUT/tr.truth.jsonl"
+deploy/tools/intdissect/check.sh "$OUT/idint.pcap" "$OUT/idint.truth.jsonl"
 
 say "5. done: stopping the broker"

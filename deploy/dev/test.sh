@@ -61,5 +61,18 @@ step "go test"
 go test -count=1 -run '^$' -exec /bin/true ./... >/dev/null
 go test -p 1 -count=1 -timeout 25m ./...
 
+step "independent decoder: scapy dissector tests, then mixed captures against the generator's truth"
+# deploy/tools/intdissect is a second decoder written from the spec text
+# (Python, scapy): it judges the generator's captures independently of the
+# Go decoder, which the Go tests check against the same truth.
+intdissect_dir=$(mktemp -d /tmp/wire2kafka-intdissect.XXXXXX)
+go build -o "$intdissect_dir/wire2kafka" ./cmd/wire2kafka
+"$intdissect_dir/wire2kafka" gen -o "$intdissect_dir/tr.pcap" -format tr -mix -md-udp-ports 5000 -flows 16 -hops 3 -packets 3000 -reports-per-packet 2 -malformed 0.02 -seed 21
+"$intdissect_dir/wire2kafka" gen -o "$intdissect_dir/idint.pcap" -format idint -mix -flows 8 -hops 4 -packets 2000 -malformed 0.02 -seed 22
+deploy/tools/intdissect/check.sh "$intdissect_dir/tr.pcap" "$intdissect_dir/tr.truth.jsonl"
+deploy/tools/intdissect/check.sh "$intdissect_dir/idint.pcap" "$intdissect_dir/idint.truth.jsonl"
+"${INTDISSECT_VENV:-/var/cache/wire2kafka/intdissect-venv}/bin/python" -m pytest -q -p no:cacheprovider deploy/tools/intdissect
+rm -rf "$intdissect_dir"
+
 step "fuzz (${FUZZTIME} per target)"
 FUZZTIME=$FUZZTIME deploy/dev/fuzz.sh

@@ -33,7 +33,7 @@ type TruthLine struct {
 	MaxTruncated int      `json:"max_truncated,omitempty"`
 	Mix          bool     `json:"mix,omitempty"`
 	MDUDPPorts   []uint16 `json:"md_udp_ports,omitempty"`
-	MDDSCP       []uint8  `json:"md_dscp,omitempty"` // value, mask
+	MDDSCP       string   `json:"md_dscp,omitempty"` // "0x17/0x3f" (value/mask) or "off"
 
 	// report and malformed
 	Packet int `json:"packet"` // 0-based packet number in the pcap
@@ -65,7 +65,7 @@ func (t *truthWriter) header(o *Options) error {
 	return t.enc.Encode(TruthLine{Type: "header", Format: o.Format, Seed: o.Seed, Flows: o.Flows, Hops: o.Hops,
 		Packets: o.Packets, Metadata: o.Metadata, ReportPorts: o.Decoder.ReportPorts, SCIONPorts: o.Decoder.SCIONPorts,
 		MaxTruncated: o.Decoder.MaxTruncated, Mix: o.Mix, MDUDPPorts: o.Decoder.MDUDPPorts,
-		MDDSCP: []uint8{o.Decoder.MDDSCP, o.Decoder.MDDSCPMask}})
+		MDDSCP: mdDSCPString(&o.Decoder)})
 }
 
 func (t *truthWriter) report(pkt, flow, index int, r *report.Report) error {
@@ -160,4 +160,13 @@ func (t *Truth) ReportsByKey() map[string][]*reportpb.Report {
 		m[string(r.KeyBytes)] = append(m[string(r.KeyBytes)], r.Report)
 	}
 	return m
+}
+
+// mdDSCPString writes the decoder's INT DSCP setting as "value/mask" or
+// "off".
+func mdDSCPString(c *report.Config) string {
+	if c.MDDSCPOff {
+		return "off"
+	}
+	return fmt.Sprintf("%#x/%#x", c.MDDSCP, c.MDDSCPMask)
 }
