@@ -11,6 +11,11 @@ report/report.proto:
 
 With -e the program stops when every partition is at its end, then prints a
 last line "total: M messages, R reports" (the test reads it).
+
+--schema scion-int reads the messages as an upstream SCION-INT consumer
+does, with classes generated from upstream's report.proto (restated in
+deploy/examples/scionint_report.proto): only single-report messages, only
+the fields upstream knows (wire2kafka's additions are unknown fields to it).
 """
 import argparse
 import ipaddress
@@ -26,6 +31,8 @@ def parse_args():
     p.add_argument("-e", "--exit", action="store_true", help="exit when every partition is at its end")
     p.add_argument("--gen", default=".", help="directory holding report_pb2.py (protoc --python_out)")
     p.add_argument("--max", type=int, default=0, help="stop after this many messages")
+    p.add_argument("--schema", choices=("wire2kafka", "scion-int"), default="wire2kafka",
+                   help="classes in --gen: wire2kafka's report.proto or upstream SCION-INT's")
     return p.parse_args()
 
 
@@ -47,6 +54,14 @@ def report_text(r):
     hops = " ".join("%x/%#x{%s}" % (h.asn, h.node_id, ",".join("%d:%s" % (t, h.metadata[t].hex()) for t in sorted(h.metadata)))
                     for h in r.hops)
     return "report rx_ns=%d seq=%d packet=%dB hops=%d: %s" % (r.receive_time_ns, r.sequence, len(r.truncated_packet), len(r.hops), hops)
+
+
+def upstream_report_text(r):
+    """A Report with upstream SCION-INT's fields only (hops, packet type, truncated packet)."""
+    hops = " ".join("%x/%#x{%s}" % (h.asn, h.node_id, ",".join("%d:%s" % (t, h.metadata[t].hex()) for t in sorted(h.metadata)))
+                    for h in r.hops)
+    return "upstream report type=%s packet=%dB hops=%d: %s" % (
+        r.PacketType.Name(r.packet_type), len(r.truncated_packet), len(r.hops), hops)
 
 
 def main():
@@ -82,7 +97,15 @@ def main():
             messages += 1
             print("%s/%d@%d %s count=%s seq=%s" % (m.topic(), m.partition(), m.offset(), kind,
                                                    headers.get("w2k-count", "1"), headers.get("w2k-seq", "-")))
-            if kind in ("report", "report-batch"):
+            if args.schema == "scion-int":
+                if kind != "report":
+                    continue  # upstream has no batch, packet or histogram messages
+                key = report_pb2.FlowKey()
+                key.ParseFromString(m.key())
+                print("  key " + flow_key_text(key))
+                print("  " + upstream_report_text(report_pb2.Report.FromString(m.value())))
+                reports += 1
+            elif kind in ("report", "report-batch"):
                 key = report_pb2.FlowKey()
                 key.ParseFromString(m.key())
                 print("  key " + flow_key_text(key))

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -18,6 +19,8 @@ import (
 	"wire2kafka/kafkaout"
 	"wire2kafka/kafkaout/kafkatest"
 	"wire2kafka/report"
+	"wire2kafka/report/intgen"
+	"wire2kafka/report/pcap"
 )
 
 func TestMain(m *testing.M) { os.Exit(kafkatest.Run(m)) }
@@ -139,4 +142,112 @@ func TestPythonConsumer(t *testing.T) {
 		t.Fatalf("consumer.py output:\n%s", text)
 	}
 	t.Logf("consumer.py output (head):\n%s", strings.Join(strings.SplitN(text, "\n", 12)[:11], "\n"))
+}
+
+// TestUpstreamSchemaConsumer writes single-report messages of every INT
+// variant the generator makes (Telemetry Report v0.5/v1.0/v2.0, ID-INT in
+// both revisions, decoded by wire2kafka's decoder) and reads them with
+// consumer.py using classes generated from upstream SCION-INT's schema
+// (scionint_report.proto), as an upstream consumer would: every report
+// must parse, with the hops, metadata and packet type wire2kafka wrote.
+func TestUpstreamSchemaConsumer(t *testing.T) {
+	py := venv(t)
+	gen := t.TempDir()
+	// Upstream's file is report.proto; its Python module must be report_pb2.
+	schema, err := os.ReadFile("scionint_report.proto")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(gen, "report.proto"), schema, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command("protoc", "-I", gen, "--python_out="+gen, filepath.Join(gen, "report.proto")).CombinedOutput(); err != nil {
+		t.Fatalf("protoc --python_out: %v\n%s", err, out)
+	}
+	bootstrap := kafkatest.Bootstrap(t)
+	topic := kafkatest.NewTopic(t, 2)
+	p, err := kafkaout.NewProducer(kafkaout.ProducerConfig{Librdkafka: map[string]string{"bootstrap.servers": bootstrap}, Topics: []string{topic}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, o := range []intgen.Options{
+		{Format: intgen.FormatTR, Mix: true, Flows: 8, Hops: 2, Packets: 60, ReportsPerPacket: 2, Seed: 31,
+			Decoder: report.Config{MDUDPPorts: []uint16{intgen.DefaultMDUDPPort}}},
+		{Format: intgen.FormatIDINT, Mix: true, Flows: 4, Hops: 3, Packets: 20, Seed: 32},
+	} {
+		var capture, truth strings.Builder
+		if _, err := intgen.Generate(o, &capture, &truth); err != nil {
+			t.Fatal(err)
+		}
+		d, err := report.NewDecoder(o.Decoder)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pr, err := pcap.NewReader(strings.NewReader(capture.String()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for seq := uint64(1); ; seq++ {
+			ts, data, _, err := pr.Next()
+			if err != nil {
+				break
+			}
+			rs, why := d.Decode(data, ts)
+			if why != report.ReasonOK {
+				t.Fatalf("decode: %v", why)
+			}
+			for i := range rs {
+				r := &rs[i]
+				r.Sequence = seq
+				m := p.Acquire()
+				m.Key = report.AppendFlowKey(m.Key, &r.Key)
+				m.Value = report.AppendReport(m.Value, r)
+				m.Topic, m.Sequence, m.Type, m.Count = topic, seq, kafkaout.PayloadReport, 1
+				p.Submit(m)
+				want = append(want, upstreamReportLine(r))
+			}
+		}
+	}
+	if err := p.Close(20 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(py, "consumer.py", "--schema", "scion-int", "--gen", gen, "-b", bootstrap, "-t", topic, "-e").CombinedOutput()
+	if err != nil {
+		t.Fatalf("consumer.py: %v\n%s", err, out)
+	}
+	var got []string
+	for _, l := range strings.Split(string(out), "\n") {
+		if strings.HasPrefix(l, "  upstream report ") {
+			got = append(got, strings.TrimPrefix(l, "  "))
+		}
+	}
+	sort.Strings(got)
+	sort.Strings(want)
+	if len(got) != len(want) {
+		t.Fatalf("upstream consumer read %d reports, wrote %d:\n%s", len(got), len(want), out)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("upstream consumer read\n  %s\nwant\n  %s", got[i], want[i])
+		}
+	}
+	t.Logf("upstream schema consumer read all %d reports; first: %s", len(got), got[0])
+}
+
+// upstreamReportLine formats r as consumer.py's upstream_report_text does.
+func upstreamReportLine(r *report.Report) string {
+	names := map[report.PacketType]string{report.PacketNone: "None", report.PacketEthernet: "Ethernet",
+		report.PacketIPv4: "IPv4", report.PacketIPv6: "IPv6", report.PacketSCION: "SCION"}
+	var hops []string
+	for _, h := range r.HopList() {
+		md := h.Metadata()
+		sort.Slice(md, func(i, j int) bool { return md[i].Type < md[j].Type })
+		var kv []string
+		for _, m := range md {
+			kv = append(kv, fmt.Sprintf("%d:%x", m.Type, m.Value()))
+		}
+		hops = append(hops, fmt.Sprintf("%x/%#x{%s}", h.ASN, h.NodeID, strings.Join(kv, ",")))
+	}
+	return fmt.Sprintf("upstream report type=%s packet=%dB hops=%d: %s", names[r.PacketType], len(r.Truncated), r.NumHops, strings.Join(hops, " "))
 }
