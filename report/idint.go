@@ -46,7 +46,8 @@ var idintStd = [256]uint8{
 	0x8B: 19, 0x8F: 20, 0x8D: 21, // egress total packets, bytes, drops
 }
 
-// idintMain is what the main header says about every entry.
+// idintMain is what the main header says about every entry, with the
+// per-slot decisions made once per packet.
 type idintMain struct {
 	rev    uint8 // 0: NextHdr 253, 1: HBH option
 	flags  uint8 // Ver|I|D|E|X|R as carried
@@ -55,6 +56,48 @@ type idintMain struct {
 	instAF [2]byte
 	inst   [4]uint8
 	newML  bool // ML is length/2 (c3034dc) instead of 0xx/1ll
+	// Per slot: the key of a plain value (MetadataType or 0x100+inst),
+	// the key when the value is an aggregate other than first/last
+	// (always 0x100+inst), and the slot's role.
+	plainKey, aggKey [4]uint32
+	role             [4]uint8
+}
+
+// Roles of an instruction slot.
+const (
+	slotPrivate = iota // stored under 0x100+instruction
+	slotStd            // stored under its MetadataType
+	slotWide           // timestamp: MetadataType 4/5, zero-extended to 8 bytes
+	slotASN            // Hop.asn
+	slotQueueID        // also feeds QUEUE_OCCUPANCY
+	slotQueueLen
+	slotBufID // also feeds BUFFER_OCCUPANCY
+	slotBufLen
+)
+
+// prepare makes the per-slot decisions of m's instructions.
+func (m *idintMain) prepare() {
+	for i, inst := range m.inst {
+		m.aggKey[i] = IDINTKeyInstr + uint32(inst)
+		m.plainKey[i] = m.aggKey[i]
+		m.role[i] = slotPrivate
+		switch std := idintStd[inst]; {
+		case inst == idintInstrASN:
+			m.role[i] = slotASN
+		case std == 4 || std == 5:
+			m.role[i], m.plainKey[i] = slotWide, uint32(std)
+		case std != 0:
+			m.role[i], m.plainKey[i] = slotStd, uint32(std)
+		case inst == 0x4E:
+			m.role[i] = slotQueueID
+		case inst == 0x4F:
+			m.role[i] = slotQueueLen
+		case inst == 0x51:
+			m.role[i] = slotBufID
+		case inst == 0x52:
+			m.role[i] = slotBufLen
+		}
+	}
 }
 
 // aggregated reports whether slot i of an entry with flags holds an
@@ -201,6 +244,7 @@ func (d *Decoder) decodeIDINTHeader(s []byte, off int, r *Report) (uint8, int, R
 		return 0, 0, ReasonBadVersion
 	}
 	m := idintMain{rev: 0, flags: h[0], modVrf: h[1], delay: h[4], instAF: [2]byte{h[6], h[7]}, inst: [4]uint8{h[8], h[9], h[10], h[11]}}
+	m.prepare()
 	stackLen := int(h[2]) * 4
 	next := h[3]
 	r.SourceTime = uint64(binary.BigEndian.Uint16(h[12:]))<<32 | uint64(binary.BigEndian.Uint32(h[14:]))
@@ -271,6 +315,7 @@ func (d *Decoder) decodeIDINTOption(s []byte, o int, r *Report) Reason {
 		return ReasonBadVersion
 	}
 	m := idintMain{rev: 1, flags: h[2], modVrf: h[3], delay: h[6], instAF: [2]byte{h[8], h[9]}, inst: [4]uint8{h[10], h[11], h[12], h[13]}, newML: true}
+	m.prepare()
 	stackLen, tos := int(h[4])*4, int(h[5])*4
 	r.SourceTime = uint64(binary.BigEndian.Uint16(h[14:]))<<32 | uint64(binary.BigEndian.Uint32(h[16:]))
 	vl := verifierLen(m.modVrf)
@@ -409,55 +454,63 @@ func idintMetadata(v []byte, mask uint8, ml *[4]int, flags uint8, m *idintMain, 
 		v = v[2:]
 	}
 	if mask&3 != 0 { // ingress and egress device-level interface -> INTERFACE_LEVEL1
-		ifs := [4]byte{0xff, 0xff, 0xff, 0xff}
+		ifs := uint64(0xffffffff)
 		if mask&2 != 0 {
-			copy(ifs[0:2], v[:2])
+			ifs = ifs&0x0000ffff | uint64(binary.BigEndian.Uint16(v))<<16
 			v = v[2:]
 		}
 		if mask&1 != 0 {
-			copy(ifs[2:4], v[:2])
+			ifs = ifs&0xffff0000 | uint64(binary.BigEndian.Uint16(v))
 			v = v[2:]
 		}
-		hop.Add(1, ifs[:])
+		hop.AddUint(1, 4, ifs)
 	}
 	var queueID, queueLen, bufID, bufLen []byte
-	for i, l := range ml {
+	for i := range 4 {
+		l := ml[i]
 		if l == 0 {
 			continue
 		}
 		val := v[:l]
 		v = v[l:]
-		inst := m.inst[i]
-		plain := !m.aggregated(flags, i)
-		switch {
-		case inst == idintInstrASN && l == 6:
-			hop.ASN = uint64(binary.BigEndian.Uint16(val))<<32 | uint64(binary.BigEndian.Uint32(val[2:]))
+		role := m.role[i]
+		if role != slotPrivate && role != slotASN && m.aggregated(flags, i) {
+			if !hop.Add(m.aggKey[i], val) {
+				return ReasonTooManyHops
+			}
 			continue
-		case idintStd[inst] == 4 || idintStd[inst] == 5:
-			if plain {
-				hop.AddWide(uint32(idintStd[inst]), val, 8)
-				continue
-			}
-		case idintStd[inst] != 0:
-			if plain {
-				hop.Add(uint32(idintStd[inst]), val)
-				continue
-			}
-		case inst == 0x4E && plain:
-			queueID = val
-		case inst == 0x4F && plain:
-			queueLen = val
-		case inst == 0x51 && plain:
-			bufID = val
-		case inst == 0x52 && plain:
-			bufLen = val
 		}
-		if !hop.Add(IDINTKeyInstr+uint32(inst), val) {
+		ok := true
+		switch role {
+		case slotASN:
+			if l == 6 {
+				hop.ASN = uint64(binary.BigEndian.Uint16(val))<<32 | uint64(binary.BigEndian.Uint32(val[2:]))
+			} else {
+				ok = hop.Add(m.aggKey[i], val)
+			}
+		case slotWide:
+			ok = hop.AddWide(m.plainKey[i], val, 8)
+		case slotQueueID:
+			queueID, ok = val, hop.Add(m.aggKey[i], val)
+		case slotQueueLen:
+			queueLen, ok = val, hop.Add(m.aggKey[i], val)
+		case slotBufID:
+			bufID, ok = val, hop.Add(m.aggKey[i], val)
+		case slotBufLen:
+			bufLen, ok = val, hop.Add(m.aggKey[i], val)
+		default:
+			ok = hop.Add(m.plainKey[i], val)
+		}
+		if !ok {
 			return ReasonTooManyHops
 		}
 	}
-	occupancy(hop, 3, queueID, queueLen)
-	occupancy(hop, 8, bufID, bufLen)
+	if queueID != nil && queueLen != nil {
+		occupancy(hop, 3, queueID, queueLen)
+	}
+	if bufID != nil && bufLen != nil {
+		occupancy(hop, 8, bufID, bufLen)
+	}
 	return ReasonOK
 }
 
@@ -472,7 +525,7 @@ func occupancy(hop *Hop, typ uint32, id, length []byte) {
 		return
 	}
 	n = min(n, 0xffffff)
-	hop.Add(typ, []byte{byte(i), byte(n >> 16), byte(n >> 8), byte(n)})
+	hop.AddUint(typ, 4, i<<24|n)
 }
 
 // beUint reads up to 8 big-endian bytes.
