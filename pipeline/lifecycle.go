@@ -113,10 +113,13 @@ func (p *Pipeline) Reload(plan *config.Plan) error {
 		return err
 	}
 	p.gen++
+	ids := p.ids // committed only when the reload is
+	plan = ids.assign(plan)
 	rs, err := buildRuleSet(plan, p.name, p.gen+1)
 	if err != nil {
 		return err
 	}
+	p.ids = ids
 	old := p.ctl.rules.Swap(rs)
 	p.plan = plan
 	if p.started && !p.stopped {

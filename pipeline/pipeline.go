@@ -64,6 +64,7 @@ type Pipeline struct {
 	log        *slog.Logger
 	name       string
 	gen        uint64
+	ids        ruleIDs // rule identity across reloads
 	started    bool
 	stopped    bool
 }
@@ -97,8 +98,10 @@ func New(plan *config.Plan, opts Options) (p *Pipeline, err error) {
 	if opts.Name == "" {
 		opts.Name = "w2k"
 	}
-	built := &Pipeline{plan: plan, log: opts.Log, name: opts.Name}
+	built := &Pipeline{log: opts.Log, name: opts.Name}
 	p = built
+	plan = p.ids.assign(plan)
+	p.plan = plan
 	defer func() {
 		if err != nil {
 			built.release()

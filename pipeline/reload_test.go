@@ -261,3 +261,75 @@ func TestReloadInFlight(t *testing.T) {
 		}
 	}
 }
+
+// TestReloadKeepsRuleIdentity: under load, a reload inserts a rule in front
+// of the running one, then another reorders them. Packets classified before
+// a swap are still in the rings when the later stages switch to the new
+// rule set; they must keep their rule (its function and topic), so every
+// report reaches the running rule's topic and none the inserted rule's,
+// which matches no packet.
+func TestReloadKeepsRuleIdentity(t *testing.T) {
+	in := newInjector(t, "reload-identity")
+	c := *captures["sampling"]
+	c.vdev = in.port.Name()
+	pkts := readPackets(t, c.path)
+	const reports = `  - name: reports
+    protocol: udp
+    dst_port: 32766
+    kafka_topic: reports
+`
+	const other = `  - name: other
+    protocol: tcp
+    dst_port: 1
+    kafka_topic: other
+`
+	plans := []*config.Plan{
+		testPlan(t, &c, twoLcores, 4096, "", reports),
+		testPlan(t, &c, twoLcores, 4096, "", other+reports), // insertion: reports moves to position 2
+		testPlan(t, &c, twoLcores, 4096, "", reports+other), // reordering
+	}
+	rec := kafkaout.NewRecorder(64)
+	p := startPipeline(t, plans[0], rec, "reload-identity")
+	const rounds = 10
+	var stream [][]byte
+	for range rounds {
+		stream = append(stream, pkts...)
+	}
+	total := uint64(len(stream))
+	errc := make(chan error, 1)
+	go func() {
+		for i, plan := range plans[1:] {
+			at := total * uint64(i+1) / 3
+			deadline := time.Now().Add(20 * time.Second)
+			for time.Now().Before(deadline) && stageIn(p, config.KindFlow) < at {
+				time.Sleep(50 * time.Microsecond)
+			}
+			if err := p.Reload(plan); err != nil {
+				errc <- err
+				return
+			}
+		}
+		errc <- nil
+	}()
+	in.inject(t, stream)
+	if err := <-errc; err != nil {
+		t.Fatalf("reload: %v", err)
+	}
+	waitCounter(t, "kafka in", total, func() uint64 { return stageIn(p, config.KindKafka) })
+	if err := p.Stop(10 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	r := finalResult(p)
+	r.checkAccounting(t, int(total))
+	flow, kafka := r.sum(config.KindFlow), r.sum(config.KindKafka)
+	if drops := flow.DropTotal() + kafka.DropTotal(); drops != 0 {
+		t.Errorf("%d packets dropped after the ACL (no_rule or another rule's function)", drops)
+	}
+	topics := map[string]int{}
+	for _, m := range rec.Messages() {
+		topics[m.Topic] += int(m.Count)
+	}
+	if topics["other"] != 0 || uint64(topics["reports"]) != total {
+		t.Errorf("reports by topic %v, want all %d in reports", topics, total)
+	}
+}

@@ -45,7 +45,8 @@ type ruleInfo struct {
 
 // ruleSet is the immutable set of rules the workers read through an atomic
 // pointer; a reload builds a new one off the data path and swaps it in
-// (see reload.go). Index by rule id; rules[0] is "no rule".
+// (lifecycle.go). Index by rule id (stable across reloads, ruleids.go);
+// rules[0] and the ids of removed rules are "no rule" (id 0).
 type ruleSet struct {
 	gen   uint64
 	rules []ruleInfo
@@ -54,7 +55,11 @@ type ruleSet struct {
 
 // newRuleSet builds the rules of plan; classifiers are added by the caller.
 func newRuleSet(plan *config.Plan, gen uint64) *ruleSet {
-	rs := &ruleSet{gen: gen, rules: make([]ruleInfo, len(plan.Rules)+1)}
+	maxID := uint32(0)
+	for _, r := range plan.Rules {
+		maxID = max(maxID, r.ID)
+	}
+	rs := &ruleSet{gen: gen, rules: make([]ruleInfo, maxID+1)}
 	for _, r := range plan.Rules {
 		ri := ruleInfo{
 			id: r.ID, name: r.Name, samplingRate: uint64(r.SamplingRate),
