@@ -23,6 +23,8 @@ func (p *Plan) Print(w io.Writer, hugepagesFreeMB int) error {
 	fmt.Fprintf(b, "\nkafka: sink %s, %d connection(s), batch %d reports / %d B / %s linger, queue %d messages (%s)\n",
 		cfg.Kafka.Sink, cfg.Kafka.Connections, cfg.Kafka.Batch.MaxReports, cfg.Kafka.Batch.MaxBytes,
 		cfg.Kafka.Batch.Linger, cfg.Kafka.Queue.Messages, cfg.Kafka.Queue.Policy)
+	fmt.Fprintf(b, "message pool: %d messages x %d B (kafka.queue.messages x kafka.batch.max_bytes) = %.1f MiB at most, resident as used\n",
+		cfg.Kafka.Queue.Messages, cfg.Kafka.Batch.MaxBytes, float64(cfg.Kafka.Queue.Messages)*float64(cfg.Kafka.Batch.MaxBytes)/(1<<20))
 	in := cfg.INT
 	fmt.Fprintf(b, "int: formats %v, report ports %v, idint ports %v, inner INT by md_dscp %s and md_udp_ports %v",
 		in.Formats, in.TelemetryReportPorts, in.IDINTPorts, in.MDDSCP, in.MDUDPPorts)

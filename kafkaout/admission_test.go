@@ -6,7 +6,7 @@ import (
 )
 
 func TestAdmissionPolicies(t *testing.T) {
-	d := NewDiscard(1)
+	d := NewDiscard(1, 1<<10)
 	held := d.Acquire()
 	drop := Admission{Policy: PolicyDrop}
 	if m := drop.Acquire(d); m != nil {

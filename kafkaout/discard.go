@@ -11,8 +11,12 @@ type Discard struct {
 	bytes    atomic.Uint64
 }
 
-// NewDiscard returns a discard sink with a pool of n messages.
-func NewDiscard(n int) *Discard { return &Discard{pool: NewPool(n, 1<<16)} }
+// NewDiscard returns a discard sink with a pool of n messages of
+// valueBytes each (size it to kafka.batch.max_bytes).
+func NewDiscard(n, valueBytes int) *Discard { return &Discard{pool: NewPool(n, valueBytes)} }
+
+// Pool returns the discard sink's message pool.
+func (d *Discard) Pool() *Pool { return d.pool }
 
 // Acquire implements Sink.
 func (d *Discard) Acquire() *Message { return d.pool.Get() }

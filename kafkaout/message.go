@@ -58,12 +58,16 @@ type Message struct {
 	Worker   uint16      // index of the Kafka worker that built it
 
 	pool *Pool
+	home []byte // the value's place in the pool's arena (len 0)
 }
 
 // Reset clears the message for reuse, keeping its buffers.
 func (m *Message) Reset() {
-	p := m.pool
-	*m = Message{Key: m.Key[:0], Value: m.Value[:0], pool: p}
+	p, home, v := m.pool, m.home, m.Value[:0]
+	if home != nil && cap(v) != cap(home) {
+		v = home // a value that outgrew the arena goes back to it (the grown copy is garbage)
+	}
+	*m = Message{Key: m.Key[:0], Value: v, pool: p, home: home}
 }
 
 // Sink receives the messages of the Kafka workers. Implementations are safe

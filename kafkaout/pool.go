@@ -2,6 +2,7 @@ package kafkaout
 
 import (
 	"sync"
+	"sync/atomic"
 	"syscall"
 )
 
@@ -15,9 +16,11 @@ import (
 // resident memory follows the messages actually in flight instead of
 // growing until every buffer of the pool has been touched once.
 type Pool struct {
-	mu   sync.Mutex
-	free []*Message
-	size int
+	mu       sync.Mutex
+	free     []*Message
+	size     int
+	valueCap int
+	grown    atomic.Uint64
 }
 
 // NewPool returns a pool of n messages whose values start with capacity
@@ -28,28 +31,46 @@ type Pool struct {
 // collector neither scans nor counts them. Counted, a 625 MiB pool (10000
 // x 64 KiB) would raise the collector's heap goal by GOGC percent of it, and
 // the process would carry gigabytes of other garbage between collections.
-// Pages of the mapping become resident only when a message first uses them.
-// A value that outgrows valueCap moves to the Go heap (append) and stays there.
+// Pages of the mapping become resident only when a message first uses them
+// (MAP_NORESERVE: the mapping reserves no swap, so a large pool of large
+// values costs address space, not memory, until used). Size valueCap to
+// the largest message the workers build (kafka.batch.max_bytes): a value
+// that outgrows it is an allocation on the Go heap by the worker's append,
+// counted by Grown; the pool puts the value back into the arena when the
+// message returns, so memory stays bounded by n x valueCap.
 func NewPool(n, valueCap int) *Pool {
 	if n < 1 {
 		n = 1
 	}
-	p := &Pool{free: make([]*Message, n), size: n}
-	arena, err := syscall.Mmap(-1, 0, n*valueCap, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
+	p := &Pool{free: make([]*Message, n), size: n, valueCap: valueCap}
+	arena, err := syscall.Mmap(-1, 0, n*valueCap, syscall.PROT_READ|syscall.PROT_WRITE,
+		syscall.MAP_ANON|syscall.MAP_PRIVATE|syscall.MAP_NORESERVE)
 	if err != nil || valueCap == 0 {
-		arena = nil // the Go heap, then
+		arena = nil // values start empty and grow on the Go heap, then
 	}
 	for i := range p.free {
-		var v []byte
+		m := &Message{Key: make([]byte, 0, maxKeyBytes), pool: p}
 		if arena != nil {
-			v = arena[i*valueCap : i*valueCap : (i+1)*valueCap]
-		} else {
-			v = make([]byte, 0, valueCap)
+			m.home = arena[i*valueCap : i*valueCap : (i+1)*valueCap]
+			m.Value = m.home
 		}
-		p.free[i] = &Message{Key: make([]byte, 0, 64), Value: v, pool: p}
+		p.free[i] = m
 	}
 	return p
 }
+
+// maxKeyBytes is the pooled key capacity: a FlowKey with two IPv6
+// addresses, both ASes, flow id, ports and protocol is at most 70 bytes;
+// rule names (raw and histogram keys) are usually shorter.
+const maxKeyBytes = 128
+
+// ValueBytes is the capacity of every pooled value.
+func (p *Pool) ValueBytes() int { return p.valueCap }
+
+// Grown counts messages whose value outgrew ValueBytes (each one an
+// allocation on the Go heap): 0 when the pool is sized to the largest
+// message.
+func (p *Pool) Grown() uint64 { return p.grown.Load() }
 
 // Get returns a free message, or nil when all are in use.
 func (p *Pool) Get() *Message {
@@ -68,6 +89,9 @@ func (p *Pool) Get() *Message {
 
 // Put returns a message to the pool it came from, reset.
 func (p *Pool) Put(m *Message) {
+	if cap(m.Value) > p.valueCap {
+		p.grown.Add(1)
+	}
 	m.Reset()
 	p.mu.Lock()
 	if len(p.free) == p.size {

@@ -38,7 +38,7 @@ func TestPoolBoundsAndReuse(t *testing.T) {
 }
 
 func TestSinksCountAndRecord(t *testing.T) {
-	d := NewDiscard(2)
+	d := NewDiscard(2, 1<<10)
 	r := NewRecorder(2)
 	for i := range 10 {
 		for _, s := range []Sink{d, r} {
@@ -63,7 +63,7 @@ func TestSinksCountAndRecord(t *testing.T) {
 }
 
 func TestDiscardDoesNotAllocate(t *testing.T) {
-	d := NewDiscard(1)
+	d := NewDiscard(1, 1<<10)
 	allocs := testing.AllocsPerRun(1000, func() {
 		m := d.Acquire()
 		m.Value = append(m.Value, "0123456789"...)

@@ -142,7 +142,7 @@ func newPollHarness(t *testing.T, name, capture string, rules string) *pollHarne
 	in := newInjector(t, name)
 	c := *captures[capture]
 	c.vdev = in.port.Name()
-	p, err := New(testPlan(t, &c, oneLcore, 4096, "", rules), Options{Sink: kafkaout.NewDiscard(64), Name: name})
+	p, err := New(testPlan(t, &c, oneLcore, 4096, "", rules), Options{Sink: kafkaout.NewDiscard(64, 1<<16), Name: name})
 	if err != nil {
 		t.Fatal(err)
 	}

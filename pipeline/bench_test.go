@@ -25,7 +25,7 @@ func BenchmarkWorkersOnePass(b *testing.B) {
     kafka_topic: reports
     output: %s
 `, output))
-			p, err := New(plan, Options{Sink: kafkaout.NewDiscard(1024), Name: fmt.Sprintf("bench-%s-%d", output, b.N)})
+			p, err := New(plan, Options{Sink: kafkaout.NewDiscard(1024, plan.Config.Kafka.Batch.MaxBytes), Name: fmt.Sprintf("bench-%s-%d", output, b.N)})
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -14,7 +14,7 @@ import (
 func TestStopUnderLoad(t *testing.T) {
 	c := captures["infinite"]
 	plan := testPlan(t, c, twoLcores, 1024, "", sprintf(trRule, "batch"))
-	sink := kafkaout.NewDiscard(256)
+	sink := kafkaout.NewDiscard(256, 1<<16)
 	p := startPipeline(t, plan, sink, "underload")
 	time.Sleep(300 * time.Millisecond)
 	if err := p.Stop(10 * time.Second); err != nil {

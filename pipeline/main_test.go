@@ -51,6 +51,8 @@ var captureSpecs = []struct {
 	{"sinkdrop", intgen.Options{Format: intgen.FormatTR, Flows: 16, Packets: 5000, Seed: 8}, 0},
 	{"ringwait", intgen.Options{Format: intgen.FormatTR, Flows: 16, Packets: 20000, Seed: 10}, 0},
 	{"blocktimeout", intgen.Options{Format: intgen.FormatTR, Flows: 16, Packets: 5000, Seed: 11}, 0},
+	{"poolsize", intgen.Options{Format: intgen.FormatTR, Flows: 8, Packets: 5000, Seed: 12}, 0},
+	{"poolsize-64k", intgen.Options{Format: intgen.FormatTR, Flows: 8, Packets: 5000, Seed: 12}, 0},
 }
 
 func TestMain(m *testing.M) {

@@ -135,7 +135,7 @@ func run(o runOptions) error {
 // closes it.
 func newSink(cfg *config.Config, plan *config.Plan) (kafkaout.Sink, func() error, error) {
 	if cfg.Kafka.Sink == config.SinkDiscard {
-		d := kafkaout.NewDiscard(cfg.Kafka.Queue.Messages)
+		d := kafkaout.NewDiscard(cfg.Kafka.Queue.Messages, cfg.Kafka.Batch.MaxBytes)
 		return d, func() error { return nil }, nil
 	}
 	var prod *kafkaout.Producer
@@ -144,7 +144,8 @@ func newSink(cfg *config.Config, plan *config.Plan) (kafkaout.Sink, func() error
 	// producer pins its creating thread to the housekeeping CPUs.
 	prod, err = kafkaout.NewProducer(kafkaout.ProducerConfig{
 		Librdkafka: cfg.Kafka.Producer, Connections: cfg.Kafka.Connections, PoolMessages: cfg.Kafka.Queue.Messages,
-		CPUs: dpdk.HousekeepingCPUs(), Topics: plan.Topics(), CreateTopics: cfg.Kafka.CreateTopics.Enabled,
+		MessageBytes: cfg.Kafka.Batch.MaxBytes, // the largest value a Kafka worker builds: no value outgrows the pool
+		CPUs:         dpdk.HousekeepingCPUs(), Topics: plan.Topics(), CreateTopics: cfg.Kafka.CreateTopics.Enabled,
 		Partitions: cfg.Kafka.CreateTopics.Partitions, ReplicationFactor: cfg.Kafka.CreateTopics.ReplicationFactor,
 	})
 	if err != nil {

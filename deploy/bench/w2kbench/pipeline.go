@@ -250,7 +250,7 @@ func sample(p *pipeline.Pipeline, d time.Duration) (time.Duration, []float64) {
 // bytes) — acknowledged by the broker for Kafka — and its closer.
 func newSink(cfg *config.Config, plan *config.Plan, onDelivered func(time.Duration, int)) (kafkaout.Sink, func() (uint64, uint64, uint64), func() error, error) {
 	if cfg.Kafka.Sink == config.SinkDiscard {
-		d := kafkaout.NewDiscard(cfg.Kafka.Queue.Messages)
+		d := kafkaout.NewDiscard(cfg.Kafka.Queue.Messages, cfg.Kafka.Batch.MaxBytes)
 		read := func() (uint64, uint64, uint64) {
 			m, r, b := d.Counts()
 			return uint64(r), uint64(m), uint64(b)
