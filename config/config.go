@@ -183,6 +183,11 @@ type KafkaBatch struct {
 	// Linger is the longest a partial message waits for more reports.
 	// Default 5ms, 0-10s.
 	Linger Duration `yaml:"linger"`
+	// KeyStates is how many message keys (flows) each Kafka worker
+	// remembers the sequence number of. A key not seen while this many
+	// others were is forgotten and starts again at sequence 1. Fixed
+	// memory, about 150 B per state. Default 65536, 64-16777216.
+	KeyStates int `yaml:"key_states"`
 }
 
 // CreateTopics makes wire2kafka create the resolved topics at start when

@@ -30,6 +30,7 @@ const (
 	DefaultKafkaConnections   = 1
 	DefaultQueueMessages      = 10000
 	DefaultBatchMaxReports    = 256
+	DefaultBatchKeyStates     = 65536
 	DefaultBatchMaxBytes      = 512 << 10
 	DefaultPartitions         = 1
 	DefaultReplicationFactor  = 1

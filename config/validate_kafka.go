@@ -91,6 +91,7 @@ func (v *validator) kafka() {
 		v.c.errf("kafka.queue.block_timeout", "only used with kafka.queue.policy block")
 	}
 	v.intField("kafka.batch.max_reports", &k.Batch.MaxReports, DefaultBatchMaxReports, 1, 100000)
+	v.intField("kafka.batch.key_states", &k.Batch.KeyStates, DefaultBatchKeyStates, 64, 1<<24)
 	maxMsg, maxFrom := librdkafkaMessageMaxBytes, "librdkafka's default message.max.bytes"
 	if s, ok := k.Producer["message.max.bytes"]; ok {
 		n, err := strconv.Atoi(s)

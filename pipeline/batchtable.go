@@ -2,13 +2,6 @@ package pipeline
 
 import "wire2kafka/kafkaout"
 
-// keyState is what a Kafka worker remembers per (rule, message key) across
-// messages: the per-key sequence number and how many items went before.
-type keyState struct {
-	seq   uint64 // messages numbered so far (the next is seq+1)
-	items uint64 // reports or packets written under the key so far
-}
-
 // slot is one open message of a Kafka worker: the batch being filled for
 // one (rule, payload type, key).
 type slot struct {
@@ -35,22 +28,18 @@ type slot struct {
 type batchTable struct {
 	slots  []slot
 	mask   uint64
-	active []int                                               // indexes of used slots, for linger scans
-	keys   [kafkaout.PayloadHistogram + 1]map[string]*keyState // per payload type, by key
+	active []int     // indexes of used slots, for linger scans
+	keys   keyStates // per (payload type, key): sequence numbers, bounded
 }
 
 const probeLimit = 4
 
-func newBatchTable(size int) batchTable {
+func newBatchTable(size, keyStates int) batchTable {
 	n := 1
 	for n < size {
 		n <<= 1
 	}
-	t := batchTable{slots: make([]slot, n), mask: uint64(n - 1), active: make([]int, 0, n)}
-	for i := range t.keys {
-		t.keys[i] = map[string]*keyState{}
-	}
-	return t
+	return batchTable{slots: make([]slot, n), mask: uint64(n - 1), active: make([]int, 0, n), keys: newKeyStates(keyStates)}
 }
 
 // keyHash is FNV-1a over the key, the rule and the payload type.
@@ -95,12 +84,7 @@ func (t *batchTable) open(j int, rule uint32, typ kafkaout.PayloadType, key []by
 	s.key = append(s.key[:0], key...)
 	s.buf = s.buf[:0]
 	s.count, s.packets, s.first, s.last = 0, 0, 0, 0
-	ks := t.keys[typ][string(key)]
-	if ks == nil {
-		ks = &keyState{} // once per new key: the only allocation of the table
-		t.keys[typ][string(key)] = ks
-	}
-	s.ks = ks
+	s.ks = t.keys.get(typ, key, h, now)
 	s.pos = len(t.active)
 	t.active = append(t.active, j)
 	return s
@@ -110,6 +94,8 @@ func (t *batchTable) open(j int, rule uint32, typ kafkaout.PayloadType, key []by
 func (t *batchTable) close(j int) {
 	s := &t.slots[j]
 	s.used = false
+	t.keys.unpin(s.ks)
+	s.ks = nil
 	last := t.active[len(t.active)-1]
 	t.active[s.pos] = last
 	t.slots[last].pos = s.pos
