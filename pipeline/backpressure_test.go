@@ -92,10 +92,11 @@ func TestBackPressureAccounting(t *testing.T) {
 				if h := held.Load(); h == 0 || h >= uint64(c.packets)/2 {
 					t.Errorf("RX had taken %d of %d packets when the closed sink stopped the pipeline; want it held back", h, c.packets)
 				}
-				// Two flow workers share the Kafka worker's ring: a stale
-				// free count may still lose a burst there, never more.
-				if s := r.sum(config.KindRX).Drops[DropRingFull] + r.sum(config.KindACL).Drops[DropRingFull]; s != 0 || ringFull > 64 {
-					t.Errorf("when_full wait: ring_full %d (%d at RX and ACL, which have one producer per ring)", ringFull, s)
+				// Two flow workers share the Kafka worker's ring; what it
+				// refuses after a stale free count stays in the flow worker
+				// and goes first next time: nothing is lost at any ring.
+				if ringFull != 0 {
+					t.Errorf("when_full wait: ring_full %d, want 0", ringFull)
 				}
 				if kafka.Drops[DropSinkFull] != 0 || kafka.Out != uint64(c.packets)-ringFull {
 					t.Errorf("when_full wait: kafka out %d, sink_full %d; want every packet (%d) but ring_full %d", kafka.Out, kafka.Drops[DropSinkFull], c.packets, ringFull)

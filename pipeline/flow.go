@@ -22,6 +22,8 @@ type flowWorker struct {
 	arr   *dpdk.MbufArray // dequeued burst
 	fwd   *dpdk.MbufArray // packets going on
 	drop  *dpdk.MbufArray // packets to free
+	pend  *dpdk.MbufArray // rings.when_full wait: packets the Kafka ring refused, sent first next time
+	npend int
 	burst int
 
 	rs         *ruleSet // the rules this state was built for
@@ -71,6 +73,9 @@ func (w *flowWorker) Poll() int {
 	if w.hasHist {
 		work += w.flushHistograms(w.ctl.phase.Load() >= phaseFlush)
 	}
+	if w.npend > 0 && !w.sendPending() {
+		return work // still no room: nothing more is taken in
+	}
 	if !w.out.has(w.burst) {
 		return work // rings.when_full wait: the packets stay in the flow ring
 	}
@@ -118,7 +123,17 @@ func (w *flowWorker) Poll() int {
 	enq := 0
 	if nf > 0 {
 		enq = w.out.enqueue(w.fwd, 0, nf)
-		if enq < nf {
+		switch {
+		case enq == nf:
+		case w.out.wait:
+			// Another flow worker filled the shared ring after this one
+			// saw room: keep the rest and send it before taking more.
+			for i := enq; i < nf; i++ {
+				w.pend.Set(w.npend, w.fwd.At(i))
+				w.npend++
+			}
+			w.c.Queued.Store(uint64(w.npend))
+		default:
 			dpdk.FreeBulk(w.fwd, enq, nf-enq)
 			w.c.Drops[DropRingFull].Add(uint64(nf - enq))
 		}
@@ -138,6 +153,19 @@ func (w *flowWorker) Poll() int {
 		w.c.Drops[DropNoRule].Add(noRule)
 	}
 	return work + n
+}
+
+// sendPending enqueues the packets the Kafka ring refused before (when_full
+// wait) and reports whether none is left.
+func (w *flowWorker) sendPending() bool {
+	enq := w.out.enqueue(w.pend, 0, w.npend)
+	for i := enq; i < w.npend; i++ {
+		w.pend.Set(i-enq, w.pend.At(i))
+	}
+	w.npend -= enq
+	w.c.Out.Add(uint64(enq))
+	w.c.Queued.Store(uint64(w.npend))
+	return w.npend == 0
 }
 
 // flushHistograms emits every histogram whose interval ended, or all of

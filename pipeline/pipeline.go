@@ -263,7 +263,7 @@ func (p *Pipeline) buildWorkers(opts Options, ts dpdk.RxTimestamp, hasTS bool) e
 		for _, sw := range pp.Flow {
 			w := &flowWorker{c: new(Counters), ctl: &p.ctl, index: sw.Index, in: flowRings[sw.Index], out: newRoom(kafkaRings[sw.Next], wait),
 				pool: p.pool, burst: burst, producerID: opts.ProducerID}
-			for _, a := range []**dpdk.MbufArray{&w.arr, &w.fwd, &w.drop} {
+			for _, a := range []**dpdk.MbufArray{&w.arr, &w.fwd, &w.drop, &w.pend} {
 				if *a, err = p.newArray(); err != nil {
 					return err
 				}
