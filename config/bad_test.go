@@ -101,7 +101,7 @@ func TestGoodBases(t *testing.T) {
 	}
 }
 
-const ruleKeys = "name, protocol, src_ip, dst_ip, src_port, dst_port, priority, service_function, sampling_rate, resolution_ns, buckets, report_interval, pipeline, flow_worker, kafka_topic, output"
+const ruleKeys = "name, protocol, src_ip, dst_ip, src_port, dst_port, priority, service_function, sampling_rate, resolution_ns, buckets, report_interval, pipeline, flow_worker, flow_workers, kafka_topic, output"
 
 func TestBadConfigs(t *testing.T) {
 	tests := []struct {

@@ -292,6 +292,10 @@ type Rule struct {
 	// FlowWorker is the index of the flow worker, within the pipeline, that
 	// runs the service function. Default 0.
 	FlowWorker int `yaml:"flow_worker"`
+	// FlowWorkers spreads the rule over several flow workers (and the
+	// Kafka workers they feed) by a hash of each packet's monitored flow:
+	// a list of indexes or all. Instead of FlowWorker.
+	FlowWorkers FlowWorkerSet `yaml:"flow_workers"`
 	// KafkaTopic is a topic name, or a template where "{sink}" becomes the
 	// INT sink name (int.sink_isd_as 1-ff00:0:1, sink_index 1 ->
 	// ASff00_0_1-1). Required, except with service function drop.

@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 )
 
@@ -96,8 +97,14 @@ type RulePlan struct {
 	Index int
 	// PipelineIndex is the index of Rule.Pipeline in Plan.Pipelines.
 	PipelineIndex int
-	// KafkaWorker is the index, within the pipeline, of the Kafka worker
-	// that receives the flow worker's output; -1 for drop rules.
+	// FlowWorkers are the indexes, within the pipeline, of the flow workers
+	// that run the rule's service function: one, or several that share its
+	// traffic by a hash of the monitored flow (rules[].flow_workers).
+	FlowWorkers []int
+	// KafkaWorkers are the Kafka workers those flow workers feed, in the
+	// order of FlowWorkers, each once; nil for drop rules.
+	KafkaWorkers []int
+	// KafkaWorker is KafkaWorkers[0]; -1 for drop rules.
 	KafkaWorker int
 	// Topic is KafkaTopic with "{sink}" resolved; "" for drop rules.
 	Topic string
@@ -192,8 +199,14 @@ func (cfg *Config) Resolve() (*Plan, error) {
 	for i, r := range cfg.Rules {
 		rp := RulePlan{Rule: r, ID: uint32(i + 1), Index: i, PipelineIndex: pipeIdx[r.Pipeline], KafkaWorker: -1}
 		pp := &plan.Pipelines[rp.PipelineIndex]
+		rp.FlowWorkers = r.resolveFlowWorkers(len(pp.Flow))
 		if r.ServiceFunction != Drop {
-			rp.KafkaWorker = r.FlowWorker % len(pp.Kafka)
+			for _, fw := range rp.FlowWorkers {
+				if kw := pp.Flow[fw].Next; !slices.Contains(rp.KafkaWorkers, kw) {
+					rp.KafkaWorkers = append(rp.KafkaWorkers, kw)
+				}
+			}
+			rp.KafkaWorker = rp.KafkaWorkers[0]
 			topic, err := ResolveTopic(r.KafkaTopic, cfg.INT)
 			if err != nil { // Validate refused this already
 				return nil, fmt.Errorf("config: rules[%d]: %w", i, err)
@@ -202,7 +215,9 @@ func (cfg *Config) Resolve() (*Plan, error) {
 		}
 		plan.Rules = append(plan.Rules, rp)
 		pp.Rules = append(pp.Rules, i)
-		pp.Flow[r.FlowWorker].Rules = append(pp.Flow[r.FlowWorker].Rules, i)
+		for _, fw := range rp.FlowWorkers {
+			pp.Flow[fw].Rules = append(pp.Flow[fw].Rules, i)
+		}
 	}
 	for pi := range plan.Pipelines {
 		rs := plan.Pipelines[pi].Rules

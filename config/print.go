@@ -65,11 +65,23 @@ func (p *Plan) Print(w io.Writer, hugepagesFreeMB int) error {
 			r := p.Rules[ri]
 			kw, topic, out := "-", "-", "-"
 			if r.ServiceFunction != Drop {
-				kw = pp.Kafka[r.KafkaWorker].Name
+				var names []string
+				for _, k := range r.KafkaWorkers {
+					names = append(names, pp.Kafka[k].Name)
+				}
+				kw = strings.Join(names, ",")
 				topic, out = r.Topic, string(r.Output)
 			}
+			var fws []string
+			for _, f := range r.FlowWorkers {
+				fws = append(fws, pp.Flow[f].Name)
+			}
+			fw := strings.Join(fws, ",")
+			if len(fws) > 1 {
+				fw = "by flow hash: " + fw
+			}
 			fmt.Fprintf(tw, "  %d\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Name, r.Priority, r.match(),
-				r.function(), pp.Flow[r.FlowWorker].Name, kw, topic, out)
+				r.function(), fw, kw, topic, out)
 		}
 	}
 	tw.Flush()

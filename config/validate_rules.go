@@ -135,10 +135,7 @@ func (v *validator) rulePlace(r *Rule, path string, pipeIdx map[string]int) {
 		}
 		return
 	}
-	if n := len(pipes[pi].FlowWorkers); n > 0 && (r.FlowWorker < 0 || r.FlowWorker >= n) {
-		v.c.errf(path+".flow_worker", "flow worker %d is out of range: pipeline %s has %d flow workers (0-%d)",
-			r.FlowWorker, r.Pipeline, n, n-1)
-	}
+	v.ruleFlowWorkers(r, path, r.Pipeline, len(pipes[pi].FlowWorkers))
 }
 
 var (

@@ -17,6 +17,7 @@ type Decoder struct {
 	intSeen     bool    // the current report had an INT-MD header
 	intHdr      [8]byte // its KeyINTHeader value
 	intDS       [6]byte // its KeyINTDomain value (DS ID != 0)
+	keyOnly     bool    // DispatchKey: stop at the flow key (no stacks)
 }
 
 // Stats describes the last Decode call beyond its returned reports.

@@ -93,6 +93,9 @@ func (d *Decoder) parseINT(b []byte, off int, r *Report) Reason {
 			k.DstPort = binary.BigEndian.Uint16(b[end+2:])
 		}
 	}
+	if d.keyOnly {
+		return ReasonOK // the key is complete
+	}
 	switch typ {
 	case intShimTypeMD:
 	case 2, 3:
@@ -134,6 +137,9 @@ func (d *Decoder) parseINT(b []byte, off int, r *Report) Reason {
 // parseINTv1 parses an INT v1.0 shim (Type 8 bits, Reserved, Length in
 // words including the shim, DSCP) and its 8-byte header and stack.
 func (d *Decoder) parseINTv1(b []byte, off int, r *Report) Reason {
+	if d.keyOnly {
+		return ReasonOK // INT v1.0 has no NPT: the key is complete
+	}
 	shim := b[off : off+intShimLen]
 	switch shim[0] {
 	case intV1ShimHbH:

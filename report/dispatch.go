@@ -1,0 +1,146 @@
+package report
+
+import (
+	"encoding/binary"
+	"hash/maphash"
+)
+
+// keySeed seeds FlowKey.Hash. It is fixed for the life of the process, so
+// every worker maps a flow to the same place.
+var keySeed = maphash.MakeSeed()
+
+// Hash returns a 64-bit hash of the key's fixed form (not of its encoded
+// bytes).
+func (k *FlowKey) Hash() uint64 { return maphash.Comparable(keySeed, *k) }
+
+// DispatchKey fills k with the flow the packet's (first) report belongs to
+// as Decode would key it, reading only the headers that lead there: the
+// inner 5-tuple of a Telemetry Report after NPT handling, the SCION
+// addresses and flow id of ID-INT (ports left out: the flow id and
+// addresses identify the flow). With inner false, or for a packet that is
+// not INT or does not parse that far, k is the outer 5-tuple. It reports
+// whether k is the monitored (inner) flow. It does not allocate.
+//
+// A dispatching stage spreads one rule's packets over several workers by
+// k.Hash(): a flow always takes the same worker and keeps its order. A
+// Telemetry Report group that carries reports of several flows goes with
+// its first report's flow.
+func (d *Decoder) DispatchKey(frame []byte, k *FlowKey, inner bool) bool {
+	d.begin()
+	*k = FlowKey{}
+	if ParseFiveTuple(frame, &d.outer) != ReasonOK {
+		return false
+	}
+	if inner && d.outer.Proto == ipProtoUDP && d.outer.HasPorts {
+		switch {
+		case d.reportPorts.has(d.outer.DstPort):
+			if d.trDispatchKey(frame, k) {
+				return true
+			}
+		case d.scionPorts.has(d.outer.DstPort) || d.scionPorts.has(d.outer.SrcPort):
+			if d.scionDispatchKey(frame, k) {
+				return true
+			}
+		}
+	}
+	*k = FlowKey{}
+	t := &d.outer
+	if t.IPv6 {
+		k.SrcIP.SetIPv6(t.SrcIP[:])
+		k.DstIP.SetIPv6(t.DstIP[:])
+	} else {
+		k.SrcIP.SetIPv4(t.SrcIP[:4])
+		k.DstIP.SetIPv4(t.DstIP[:4])
+	}
+	if t.HasPorts {
+		k.SrcPort, k.DstPort, k.Protocol = t.SrcPort, t.DstPort, ProtoUDP
+		if t.Proto == ipProtoTCP {
+			k.Protocol = ProtoTCP
+		}
+	}
+	return false
+}
+
+// trDispatchKey keys a Telemetry Report by its first INT or Inner Only
+// report's inner packet, without its metadata.
+func (d *Decoder) trDispatchKey(b []byte, k *FlowKey) bool {
+	start, end, why := udpPayload(b, &d.outer)
+	if why != ReasonOK || end-start < 1 {
+		return false
+	}
+	p := b[start:end]
+	r := d.newReport(0, 0)
+	d.keyOnly = true
+	ok := d.trFirstKey(b, p, r)
+	d.keyOnly = false
+	if ok {
+		*k = r.Key // may be empty (no inner packet): then so is the Kafka key
+	}
+	return ok
+}
+
+// trFirstKey fills r.Key from the first INT or Inner Only report of the
+// Telemetry Report payload p of frame b.
+func (d *Decoder) trFirstKey(b, p []byte, r *Report) bool {
+	switch p[0] >> 4 {
+	case 2:
+		for off := trGroupHdrLen; off+trIndivHdrLen <= len(p); {
+			h := p[off : off+trIndivHdrLen]
+			body := off + trIndivHdrLen
+			next := body + int(h[1])*4
+			if h[1] == trRepLenToEnd {
+				next = len(p)
+			}
+			if next > len(p) {
+				return false
+			}
+			if h[0]>>4 > trRepTypeINT {
+				off = next
+				continue
+			}
+			c := p[body:next]
+			inner := c
+			if h[0]>>4 == trRepTypeINT && len(c) > 0 {
+				mdEnd := trMainFixedLen + int(h[2])*4
+				if len(c) < mdEnd {
+					return false
+				}
+				inner = c[mdEnd:]
+			}
+			return d.decodeTRInner(inner, h[0]&0x0f, h[3]&trFlagF != 0, r) == ReasonOK
+		}
+		return false
+	case 1, 0:
+		rs, why := d.decodeTR(b, 0) // one report, headers only (keyOnly)
+		if why != ReasonOK || len(rs) == 0 {
+			return false
+		}
+		r.Key = rs[0].Key
+		return true
+	}
+	return false
+}
+
+// scionDispatchKey keys a SCION packet by its addresses and flow id.
+func (d *Decoder) scionDispatchKey(b []byte, k *FlowKey) bool {
+	start, end, why := udpPayload(b, &d.outer)
+	if why != ReasonOK {
+		return false
+	}
+	s := b[start:end]
+	if len(s) < scionCommonLen+scionAddrFixLen || s[0]>>4 != 0 {
+		return false
+	}
+	dl, sl := (s[9]>>4)&3, s[9]&3
+	dlen, slen := 4*(int(dl)+1), 4*(int(sl)+1)
+	a := scionCommonLen + scionAddrFixLen
+	if len(s) < a+dlen+slen {
+		return false
+	}
+	k.FlowID = uint32(s[1]&0x0f)<<16 | uint32(s[2])<<8 | uint32(s[3])
+	k.DstAS = binary.BigEndian.Uint64(s[12:]) & (1<<48 - 1)
+	k.SrcAS = binary.BigEndian.Uint64(s[20:]) & (1<<48 - 1)
+	hostAddr(&k.DstIP, s[9]>>6, dl, s[a:a+dlen])
+	hostAddr(&k.SrcIP, (s[9]>>2)&3, sl, s[a+dlen:a+dlen+slen])
+	return true
+}
