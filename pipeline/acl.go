@@ -64,7 +64,10 @@ func (rs *ruleSet) close() {
 
 // aclWorker parses each packet's outer IPv4 5-tuple, classifies the burst
 // with one rte_acl call, writes the rule id into the mbuf metadata and
-// enqueues each packet to the flow worker of its rule.
+// enqueues each packet to the flow worker of its rule; a rule over several
+// flow workers takes the one its monitored flow hashes to (the flow key of
+// the packet's first report, read from a few headers: report.DispatchKey),
+// so a flow's packets stay in order on one flow and one Kafka worker.
 type aclWorker struct {
 	c        *Counters
 	ctl      *control
@@ -79,6 +82,8 @@ type aclWorker struct {
 	idx      []int // batch position -> burst position
 	burst    int
 	ft       report.FiveTuple
+	disp     *report.Decoder // dispatch keys of rules over several flow workers
+	key      report.FlowKey
 }
 
 func (w *aclWorker) init(p *Pipeline) error {
@@ -160,7 +165,13 @@ func (w *aclWorker) Poll() int {
 			continue
 		}
 		metaOf(m).rule = id
-		fw := rs.rules[id].flowWorker
+		ri := &rs.rules[id]
+		fw := ri.flowWorker
+		if n := len(ri.flowWorkers); n > 1 {
+			// N:M: one flow always takes the same flow worker.
+			w.disp.DispatchKey(m.Data(), &w.key, ri.out != outRaw)
+			fw = ri.flowWorkers[dispatch(w.key.Hash(), n)]
+		}
 		w.outArrs[fw].Set(w.outN[fw], m)
 		w.outN[fw]++
 	}

@@ -1,6 +1,10 @@
 package pipeline
 
-import "wire2kafka/kafkaout"
+import (
+	"syscall"
+
+	"wire2kafka/kafkaout"
+)
 
 // slot is one open message of a Kafka worker: the batch being filled for
 // one (rule, payload type, key).
@@ -14,6 +18,7 @@ type slot struct {
 	topic   string
 	key     []byte
 	buf     []byte // encoded entries (ReportBatch/PacketBatch field 1) or one Report/Histogram
+	home    []byte // buf's place in the table's arena (len 0, cap kafka.batch.max_bytes)
 	count   uint32 // items in buf
 	packets uint64 // packets accounted to this slot (queued until flushed)
 	first   uint64 // receive time of the first item, ns
@@ -30,16 +35,42 @@ type batchTable struct {
 	mask   uint64
 	active []int     // indexes of used slots, for linger scans
 	keys   keyStates // per (payload type, key): sequence numbers, bounded
+	arena  []byte    // the slots' buffers, outside the Go heap
 }
 
 const probeLimit = 4
 
-func newBatchTable(size, keyStates int) batchTable {
+func newBatchTable(size, keyStates, valueBytes int) batchTable {
 	n := 1
 	for n < size {
 		n <<= 1
 	}
-	return batchTable{slots: make([]slot, n), mask: uint64(n - 1), active: make([]int, 0, n), keys: newKeyStates(keyStates)}
+	t := batchTable{slots: make([]slot, n), mask: uint64(n - 1), active: make([]int, 0, n), keys: newKeyStates(keyStates)}
+	// Each slot's buffer is valueBytes (kafka.batch.max_bytes: a message is
+	// flushed before it would pass that) in one anonymous mapping: nothing
+	// is allocated when slots fill, the collector neither scans nor counts
+	// it, and a page is resident only once a message reached it.
+	arena, err := syscall.Mmap(-1, 0, n*valueBytes, syscall.PROT_READ|syscall.PROT_WRITE,
+		syscall.MAP_ANON|syscall.MAP_PRIVATE|syscall.MAP_NORESERVE)
+	if err == nil && valueBytes > 0 {
+		t.arena = arena
+		for j := range t.slots {
+			t.slots[j].home = arena[j*valueBytes : j*valueBytes : (j+1)*valueBytes]
+			t.slots[j].buf = t.slots[j].home
+		}
+	}
+	return t
+}
+
+// release unmaps the slots' buffers; the table must not be used after.
+func (t *batchTable) release() {
+	if t.arena != nil {
+		syscall.Munmap(t.arena)
+		t.arena = nil
+		for j := range t.slots {
+			t.slots[j].home, t.slots[j].buf = nil, nil
+		}
+	}
 }
 
 // keyHash is FNV-1a over the key, the rule and the payload type.
@@ -83,6 +114,9 @@ func (t *batchTable) open(j int, rule uint32, typ kafkaout.PayloadType, key []by
 	s.used, s.rule, s.typ, s.hash, s.topic, s.limit, s.opened = true, rule, typ, h, topic, limit, now
 	s.key = append(s.key[:0], key...)
 	s.buf = s.buf[:0]
+	if s.home != nil {
+		s.buf = s.home // a buffer that outgrew its place (one item above max_bytes) goes back to it
+	}
 	s.count, s.packets, s.first, s.last = 0, 0, 0, 0
 	s.ks = t.keys.get(typ, key, h, now)
 	s.pos = len(t.active)

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"slices"
 	"time"
 
 	"wire2kafka/dpdk"
@@ -48,7 +49,7 @@ func (w *flowWorker) adopt(rs *ruleSet) {
 	w.hasHist = false
 	for i := range rs.rules {
 		ri := &rs.rules[i]
-		if ri.id == 0 || ri.flowWorker != w.index {
+		if ri.id == 0 || !slices.Contains(ri.flowWorkers, w.index) {
 			continue
 		}
 		switch ri.sf {

@@ -143,7 +143,9 @@ func run(t *testing.T, plan *config.Plan, sink kafkaout.Sink, c *capture, during
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("rx took %d of %d packets in 60 s", in, c.packets)
+			var sb strings.Builder
+			WriteTable(&sb, Rows(p.Stats(), nil, 0))
+			t.Fatalf("rx took %d of %d packets in 60 s (net_pcap drops what it reads when the mempool is empty: rx_nombuf); mbufs in use %d; counters:\n%s", in, c.packets, p.Pool().InUse(), sb.String())
 		}
 		time.Sleep(5 * time.Millisecond)
 	}

@@ -26,6 +26,7 @@ type kafkaWorker struct {
 	c      *Counters
 	ctl    *control
 	worker uint16 // number among all Kafka workers (Message.Worker)
+	index  int    // within the pipeline
 	in     *dpdk.Ring
 	arr    *dpdk.MbufArray
 	free   *dpdk.MbufArray
@@ -114,7 +115,7 @@ func (w *kafkaWorker) handle(m *dpdk.Mbuf) bool {
 		return true
 	}
 	if md.kind == kindHistogram {
-		return w.add(ri, kafkaout.PayloadHistogram, ri.nameKey, m.Data(), md.rxNs, 1)
+		return w.add(ri, kafkaout.PayloadHistogram, ri.keyFor(w.index), m.Data(), md.rxNs, 1)
 	}
 	switch ri.out {
 	case outRaw:
@@ -124,7 +125,7 @@ func (w *kafkaWorker) handle(m *dpdk.Mbuf) bool {
 		}
 		w.entry = report.PacketEntry{Time: md.rxNs, OrigLen: uint32(m.PktLen()), Port: uint32(m.Port()), RuleID: ri.id, Data: data}
 		w.enc = report.AppendPacketEntry(w.enc[:0], &w.entry)
-		return w.add(ri, kafkaout.PayloadPacketBatch, ri.nameKey, w.enc, md.rxNs, 1)
+		return w.add(ri, kafkaout.PayloadPacketBatch, ri.keyFor(w.index), w.enc, md.rxNs, 1)
 	}
 	reports, reason := w.dec.Decode(m.Data(), md.rxNs)
 	if reason != report.ReasonOK {

@@ -15,7 +15,7 @@ import (
 // gained an entry, and three allocations, for every key ever seen).
 func TestKeyStatesChurn(t *testing.T) {
 	const states, flows = 4096, 1_000_000
-	tbl := newBatchTable(1024, states)
+	tbl := newBatchTable(1024, states, 1<<16)
 	key := make([]byte, 19)
 	hot := []byte("the hot flow's key")
 	var now int64

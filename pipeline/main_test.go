@@ -51,6 +51,10 @@ var captureSpecs = []struct {
 	{"sinkdrop", intgen.Options{Format: intgen.FormatTR, Flows: 16, Packets: 5000, Seed: 8}, 0},
 	{"ringwait", intgen.Options{Format: intgen.FormatTR, Flows: 16, Packets: 20000, Seed: 10}, 0},
 	{"blocktimeout", intgen.Options{Format: intgen.FormatTR, Flows: 16, Packets: 5000, Seed: 11}, 0},
+	// N:M dispatch: many flows of every variant, one rule over 2 workers
+	{"ntom-1", intgen.Options{Format: intgen.FormatTR, Mix: true, Flows: 64, Packets: 6000, Malformed: 0.02, Seed: 13, Micro: true}, 50},
+	{"ntom-2", intgen.Options{Format: intgen.FormatTR, Mix: true, Flows: 64, Packets: 6000, Malformed: 0.02, Seed: 14, Micro: true}, 50},
+	{"ntom-idint", intgen.Options{Format: intgen.FormatIDINT, Mix: true, Flows: 32, Packets: 3000, Seed: 15, Micro: true}, 0},
 	{"poolsize", intgen.Options{Format: intgen.FormatTR, Flows: 8, Packets: 5000, Seed: 12}, 0},
 	{"poolsize-64k", intgen.Options{Format: intgen.FormatTR, Flows: 8, Packets: 5000, Seed: 12}, 0},
 }

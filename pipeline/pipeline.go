@@ -254,7 +254,11 @@ func (p *Pipeline) buildWorkers(opts Options, ts dpdk.RxTimestamp, hasTS bool) e
 			add(sw, w, w.c, nil)
 		}
 		for _, sw := range pp.ACL {
-			w := &aclWorker{c: new(Counters), ctl: &p.ctl, pipeline: pi, in: aclRings[sw.Index], outs: rooms(flowRings, wait), burst: burst}
+			disp, err := report.NewDecoder(decoderConfig(cfg))
+			if err != nil {
+				return fmt.Errorf("pipeline: decoder: %w", err)
+			}
+			w := &aclWorker{c: new(Counters), ctl: &p.ctl, pipeline: pi, in: aclRings[sw.Index], outs: rooms(flowRings, wait), burst: burst, disp: disp}
 			if err := w.init(p); err != nil {
 				return err
 			}
@@ -275,11 +279,11 @@ func (p *Pipeline) buildWorkers(opts Options, ts dpdk.RxTimestamp, hasTS bool) e
 			if err != nil {
 				return fmt.Errorf("pipeline: decoder: %w", err)
 			}
-			w := &kafkaWorker{c: new(Counters), ctl: &p.ctl, worker: uint16(kafkaNumber), in: kafkaRings[sw.Index], burst: burst,
+			w := &kafkaWorker{c: new(Counters), ctl: &p.ctl, worker: uint16(kafkaNumber), index: sw.Index, in: kafkaRings[sw.Index], burst: burst,
 				dec: dec, sink: opts.Sink, maxReports: uint32(cfg.Kafka.Batch.MaxReports), maxBytes: cfg.Kafka.Batch.MaxBytes,
 				linger: int64(time.Duration(cfg.Kafka.Batch.Linger)), policyDrop: cfg.Kafka.Queue.Policy == config.QueueDrop,
 				blockTimeout: int64(time.Duration(cfg.Kafka.Queue.BlockTimeout)), producerID: opts.ProducerID,
-				table: newBatchTable(1024, cfg.Kafka.Batch.KeyStates), epoch: time.Now()}
+				table: newBatchTable(1024, cfg.Kafka.Batch.KeyStates, cfg.Kafka.Batch.MaxBytes), epoch: time.Now()}
 			kafkaNumber++
 			for _, a := range []**dpdk.MbufArray{&w.arr, &w.free} {
 				if *a, err = p.newArray(); err != nil {
@@ -380,6 +384,13 @@ func (p *Pipeline) release() {
 	}
 	for _, a := range p.arrays {
 		a.Close()
+	}
+	for _, l := range p.lcores {
+		for _, w := range l.workers {
+			if kw, ok := w.(*kafkaWorker); ok {
+				kw.table.release()
+			}
+		}
 	}
 	if p.pool != nil {
 		p.pool.Close()

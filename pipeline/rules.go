@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"fmt"
 	"time"
 
 	"wire2kafka/config"
@@ -38,10 +39,29 @@ type ruleInfo struct {
 	interval     uint64 // ns
 	out          outKind
 	topic        string
-	flowWorker   int // within the pipeline
-	kafkaWorker  int // within the pipeline; -1 for drop rules
+	flowWorker   int   // within the pipeline: the only one, or the first
+	flowWorkers  []int // all of them; more than one: dispatched by flow hash
+	kafkaWorker  int   // within the pipeline; -1 for drop rules
 	nameKey      []byte
+	// nameKeys, when the rule spans several Kafka workers, is the key of
+	// its raw and histogram messages per Kafka worker (within the
+	// pipeline): "name/worker", so each key has one producing worker and
+	// one sequence.
+	nameKeys [][]byte
 }
+
+// keyFor returns the rule's key for raw and histogram messages built by
+// Kafka worker kw (within the pipeline).
+func (ri *ruleInfo) keyFor(kw int) []byte {
+	if kw < len(ri.nameKeys) && ri.nameKeys[kw] != nil {
+		return ri.nameKeys[kw]
+	}
+	return ri.nameKey
+}
+
+// dispatch picks one of n workers for hash h (Lemire's multiply-shift: no
+// division).
+func dispatch(h uint64, n int) int { return int((uint64(uint32(h^h>>32)) * uint64(n)) >> 32) }
 
 // ruleSet is the immutable set of rules the workers read through an atomic
 // pointer; a reload builds a new one off the data path and swaps it in
@@ -65,8 +85,14 @@ func newRuleSet(plan *config.Plan, gen uint64) *ruleSet {
 			id: r.ID, name: r.Name, samplingRate: uint64(r.SamplingRate),
 			resolution: uint64(r.ResolutionNS), buckets: uint64(r.Buckets),
 			interval: uint64(time.Duration(r.ReportInterval).Nanoseconds()),
-			topic:    r.Topic, flowWorker: r.FlowWorker, kafkaWorker: r.KafkaWorker,
+			topic:    r.Topic, flowWorker: r.FlowWorkers[0], flowWorkers: r.FlowWorkers, kafkaWorker: r.KafkaWorker,
 			nameKey: []byte(r.Name),
+		}
+		if len(r.KafkaWorkers) > 1 {
+			ri.nameKeys = make([][]byte, len(plan.Pipelines[r.PipelineIndex].Kafka))
+			for _, kw := range r.KafkaWorkers {
+				ri.nameKeys[kw] = []byte(fmt.Sprintf("%s/%d", r.Name, kw))
+			}
 		}
 		switch r.ServiceFunction {
 		case config.Sampling:

@@ -1,0 +1,101 @@
+package pipeline
+
+import (
+	"encoding/hex"
+	"testing"
+
+	"wire2kafka/config"
+	"wire2kafka/kafkaout"
+)
+
+// ntomPlan is one pipeline with two flow workers, each feeding its own
+// Kafka worker, and one rule spread over both by the monitored flow
+// (rules[].flow_workers). flowLcores/kafkaLcores place them.
+func ntomPlan(t *testing.T, c *capture, flowLcores, kafkaLcores [2]int, rule string) *config.Plan {
+	t.Helper()
+	y := sprintf(`eal: {lcores: "0-2", main_lcore: 0}
+ports: [{name: %s, rx_queues: 1}]
+mempool: {mbufs: 16383, cache: 64}
+rings: {size: 2048}
+burst: 32
+idle: {policy: sleep, sleep_us: 20}
+int: {sink_isd_as: "1-ff00:0:1", sink_index: 1, md_udp_ports: [5000]}
+kafka: {sink: discard, queue: {policy: block, block_timeout: 1s}, batch: {max_reports: 64, linger: 2ms}}
+pipelines:
+  - name: p0
+    rx: [{port: %s, lcore: 1}]
+    acl_workers: [{lcore: 1}]
+    flow_workers: [{lcore: %d}, {lcore: %d}]
+    kafka_workers: [{lcore: %d}, {lcore: %d}]
+rules:
+%s`, c.vdev, c.vdev, flowLcores[0], flowLcores[1], kafkaLcores[0], kafkaLcores[1], rule)
+	cfg, err := config.Parse(t.Name()+".yaml", []byte(y))
+	if err != nil {
+		t.Fatalf("config: %v\n%s", err, y)
+	}
+	plan, err := cfg.Resolve()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return plan
+}
+
+// TestNtoMDispatch: one rule's traffic (64 flows of every Telemetry Report
+// variant, or 32 ID-INT flows) spread over two flow workers and two Kafka
+// workers, on one lcore and on two: every report once and equal to the
+// truth, in per-flow order; each flow key produced by one Kafka worker
+// only; both workers carry traffic; every stage balances.
+func TestNtoMDispatch(t *testing.T) {
+	const rule = `  - name: reports
+    protocol: udp
+    flow_workers: all
+    kafka_topic: "{sink}"
+`
+	for _, tt := range []struct {
+		name, capture string
+		flow, kafka   [2]int
+	}{
+		{"tr one lcore", "ntom-2", [2]int{1, 1}, [2]int{1, 1}},
+		{"tr two lcores", "ntom-1", [2]int{1, 2}, [2]int{2, 2}},
+		{"idint two lcores", "ntom-idint", [2]int{2, 1}, [2]int{1, 2}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c := captures[tt.capture]
+			plan := ntomPlan(t, c, tt.flow, tt.kafka, rule)
+			if fws := plan.Rules[0].FlowWorkers; len(fws) != 2 || len(plan.Rules[0].KafkaWorkers) != 2 {
+				t.Fatalf("rule over flow workers %v, Kafka workers %v", fws, plan.Rules[0].KafkaWorkers)
+			}
+			rec := kafkaout.NewRecorder(256)
+			r := run(t, plan, rec, c, nil)
+			r.checkAccounting(t, c.packets)
+			msgs := rec.Messages()
+			d := decodeRecorded(t, msgs)
+			checkTruth(t, d, c, false)
+			owner := map[string]uint16{}
+			perWorker := map[uint16]int{}
+			for _, m := range msgs {
+				k := hex.EncodeToString(m.Key)
+				if w, ok := owner[k]; ok && w != m.Worker {
+					t.Fatalf("key %s produced by Kafka workers %d and %d", k, w, m.Worker)
+				}
+				owner[k] = m.Worker
+				perWorker[m.Worker] += int(m.Count)
+			}
+			flowIn := map[string]uint64{}
+			for i, w := range r.workers {
+				if w.Kind == config.KindFlow {
+					flowIn[w.Name] = r.snaps[i].In
+				}
+			}
+			if len(perWorker) != 2 || len(flowIn) != 2 {
+				t.Fatalf("reports per Kafka worker %v, packets per flow worker %v: want both used", perWorker, flowIn)
+			}
+			for name, n := range flowIn {
+				if n == 0 {
+					t.Errorf("flow worker %s took no packet", name)
+				}
+			}
+			t.Logf("%d flows over 2 workers: reports per Kafka worker %v, packets per flow worker %v", len(owner), perWorker, flowIn)
+		})
+	}
+}
