@@ -17,6 +17,7 @@ import (
 
 	"wire2kafka/config"
 	"wire2kafka/kafkaout/kafkatest"
+	"wire2kafka/report"
 	"wire2kafka/report/intgen"
 	"wire2kafka/report/pcap"
 )
@@ -362,4 +363,71 @@ func lastLine(s string) string {
 func tailLines(s string, n int) string {
 	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
 	return strings.Join(lines[max(0, len(lines)-n):], "\n")
+}
+
+// TestRunNtoMIntoKafka: the daemon spreads one rule over two flow workers
+// and two Kafka workers (rules[].flow_workers: all) on a real broker; every
+// report of a capture of every Telemetry Report variant arrives once, equal
+// to the truth, in per-flow order (consume --verify), and both Kafka
+// workers produced.
+func TestRunNtoMIntoKafka(t *testing.T) {
+	bin := binary(t)
+	bootstrap := kafkatest.Bootstrap(t)
+	capture, truth := genCapture(t, intgen.Options{Format: intgen.FormatTR, Mix: true, Flows: 48, Packets: 6000, Malformed: 0.01, Seed: 17, Micro: true,
+		Decoder: report.Config{MDUDPPorts: []uint16{intgen.DefaultMDUDPPort}}})
+	topic := kafkatest.TopicName(t)
+	y := fmt.Sprintf(`eal: {lcores: "0-1", memory_mb: 256, file_prefix: %q}
+ports: [{name: net_pcap0, devargs: %q}]
+mempool: {mbufs: 16383, cache: 64}
+rings: {size: 2048}
+idle: {policy: sleep, sleep_us: 50}
+int: {md_udp_ports: [5000]}
+kafka:
+  queue: {messages: 2048, policy: block, block_timeout: 10s}
+  batch: {max_reports: 100, linger: 5ms}
+  create_topics: {enabled: true, partitions: 4}
+  flush_timeout: 30s
+  producer: {bootstrap.servers: %q}
+metrics: {listen: "127.0.0.1:0", table_interval: 0s}
+pipelines:
+  - name: p0
+    rx: [{port: net_pcap0, lcore: 1}]
+    acl_workers: [{lcore: 1}]
+    flow_workers: [{lcore: 1}, {lcore: 1}]
+    kafka_workers: [{lcore: 1}, {lcore: 1}]
+rules:
+  - name: reports
+    protocol: udp
+    dst_port: 32766
+    flow_workers: all
+    kafka_topic: %q
+`, "w2k-ntom-"+strconv.Itoa(os.Getpid()), "rx_pcap="+capture, bootstrap, topic)
+	cfg := filepath.Join(t.TempDir(), "ntom.yaml")
+	if err := os.WriteFile(cfg, []byte(y), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	graph, err := exec.Command(bin, "check-config", cfg).CombinedOutput()
+	if err != nil || !bytes.Contains(graph, []byte("by flow hash: p0/flow-worker-00,p0/flow-worker-01")) ||
+		!bytes.Contains(graph, []byte("p0/kafka-worker-00,p0/kafka-worker-01")) {
+		t.Fatalf("check-config does not show the N:M graph (%v):\n%s", err, graph)
+	}
+	out, err := exec.Command(bin, "run", "-c", cfg, "--exit-when-idle", "1s", "--quiet").CombinedOutput()
+	if err != nil {
+		t.Fatalf("run: %v\n%s", err, out)
+	}
+	t.Cleanup(func() { kafkatest.DeleteTopic(t, topic) })
+	_, _, received := checkRunOutput(t, string(out))
+	if received != 6000 {
+		t.Errorf("received %d packets, capture has 6000", received)
+	}
+	for _, w := range []string{"kafka-worker-00", "kafka-worker-01"} {
+		if !regexp.MustCompile(`\[p0/` + w + `\]\s+[1-9]`).Match(out) {
+			t.Errorf("%s took no packet:\n%s", w, out)
+		}
+	}
+	verify, err := exec.Command(bin, "consume", "-b", bootstrap, "-t", topic, "-e", "--verify", truth).CombinedOutput()
+	if err != nil {
+		t.Fatalf("consume --verify: %v\n%s", err, verify)
+	}
+	t.Logf("%s", bytes.TrimSpace(verify))
 }
