@@ -135,7 +135,7 @@ func (v *validator) rulePlace(r *Rule, path string, pipeIdx map[string]int) {
 		}
 		return
 	}
-	v.ruleFlowWorkers(r, path, r.Pipeline, len(pipes[pi].FlowWorkers))
+	v.ruleFlowWorkers(r, path, r.Pipeline, len(pipes[pi].FlowWorkers), len(pipes[pi].KafkaWorkers))
 }
 
 var (

@@ -15,6 +15,7 @@ const (
 	offBufAddr  = C.W2K_OFF_BUF_ADDR
 	offDataOff  = C.W2K_OFF_DATA_OFF
 	offNbSegs   = C.W2K_OFF_NB_SEGS
+	offRefcnt   = C.W2K_OFF_REFCNT
 	offPort     = C.W2K_OFF_PORT
 	offOlFlags  = C.W2K_OFF_OL_FLAGS
 	offPktLen   = C.W2K_OFF_PKT_LEN
@@ -103,6 +104,16 @@ func (m *Mbuf) SetLen(n int) bool {
 	*(*uint32)(m.at(offPktLen)) = uint32(n)
 	return true
 }
+
+// Refs returns the mbuf's reference count.
+func (m *Mbuf) Refs() int { return int(*(*uint16)(m.at(offRefcnt))) }
+
+// AddRefs adds n references to an mbuf its caller owns alone (reference
+// count 1, not yet handed to another core), so that it can hand the same
+// mbuf to n more consumers, each of which frees it once. A plain write:
+// nobody else can see the mbuf yet. Freeing (rte_pktmbuf_free and the
+// bulk free) decrements atomically and returns it to its pool at zero.
+func (m *Mbuf) AddRefs(n int) { *(*uint16)(m.at(offRefcnt)) += uint16(n) }
 
 // Free returns the mbuf (all its segments) to its pool: one cgo call, use
 // FreeBulk for bursts.

@@ -66,3 +66,37 @@ func TestMbufAccessorsAndPool(t *testing.T) {
 		dpdk.FreeBulk(a, 60, 5)
 	}()
 }
+
+// TestMbufAddRefs: an mbuf handed to three consumers (two extra
+// references) returns to its pool only after the third free, also through
+// the bulk free.
+func TestMbufAddRefs(t *testing.T) {
+	pool, err := dpdk.NewPool(dpdk.PoolConfig{Size: 63, DataRoomSize: 1024 + 128})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	arr, err := dpdk.NewMbufArray(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer arr.Close()
+	m := pool.Alloc()
+	if m.Refs() != 1 {
+		t.Fatalf("fresh mbuf: %d references", m.Refs())
+	}
+	m.AddRefs(2)
+	if m.Refs() != 3 {
+		t.Fatalf("after AddRefs(2): %d references", m.Refs())
+	}
+	m.Free()
+	arr.Set(0, m)
+	dpdk.FreeBulk(arr, 0, 1)
+	if pool.InUse() != 1 || m.Refs() != 1 {
+		t.Fatalf("after two frees: %d in use, %d references; want the mbuf still out with 1", pool.InUse(), m.Refs())
+	}
+	m.Free()
+	if pool.InUse() != 0 {
+		t.Fatalf("after the third free: %d in use", pool.InUse())
+	}
+}

@@ -35,6 +35,7 @@ enum {
 	W2K_OFF_BUF_ADDR = offsetof(struct rte_mbuf, buf_addr),
 	W2K_OFF_DATA_OFF = offsetof(struct rte_mbuf, data_off),
 	W2K_OFF_NB_SEGS = offsetof(struct rte_mbuf, nb_segs),
+	W2K_OFF_REFCNT = offsetof(struct rte_mbuf, refcnt),
 	W2K_OFF_PORT = offsetof(struct rte_mbuf, port),
 	W2K_OFF_OL_FLAGS = offsetof(struct rte_mbuf, ol_flags),
 	W2K_OFF_PKT_LEN = offsetof(struct rte_mbuf, pkt_len),

@@ -18,7 +18,7 @@ import (
 // followed by "; N individual reports lost in packets that gave others
 // (bad_length N)" when a Telemetry Report group lost some of its reports.
 func Accounting(stats []WorkerStats) string {
-	var rx, kafkaOut, queued, lost uint64
+	var rx, kafkaOut, queued, lost, copies uint64
 	lostBy := map[string]uint64{}
 	drops := map[string]uint64{}
 	var unbalanced []string
@@ -30,6 +30,7 @@ func Accounting(stats []WorkerStats) string {
 			kafkaOut += s.Out
 		}
 		queued += s.Queued
+		copies += s.Copies
 		for r, n := range s.ReportErrors {
 			if n > 0 {
 				lost += n
@@ -56,8 +57,12 @@ func Accounting(stats []WorkerStats) string {
 	if len(unbalanced) > 0 {
 		verdict = "UNBALANCED: " + strings.Join(unbalanced, ", ")
 	}
-	line := fmt.Sprintf("accounting: %d received = %d into Kafka messages + %d dropped (%s) + %d queued; %s",
-		rx, kafkaOut, total, strings.Join(parts, ", "), queued, verdict)
+	received := fmt.Sprint(rx)
+	if copies > 0 {
+		received = fmt.Sprintf("%d (+ %d copies of groups split by flow)", rx, copies)
+	}
+	line := fmt.Sprintf("accounting: %s received = %d into Kafka messages + %d dropped (%s) + %d queued; %s",
+		received, kafkaOut, total, strings.Join(parts, ", "), queued, verdict)
 	if lost > 0 {
 		var lp []string
 		for r, n := range lostBy {

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"encoding/binary"
 	"fmt"
+	"math/bits"
 
 	"wire2kafka/config"
 	"wire2kafka/dpdk"
@@ -83,7 +84,7 @@ type aclWorker struct {
 	burst    int
 	ft       report.FiveTuple
 	disp     *report.Decoder // dispatch keys of rules over several flow workers
-	key      report.FlowKey
+	hashes   []uint64        // flow hashes of one packet's reports
 }
 
 func (w *aclWorker) init(p *Pipeline) error {
@@ -126,7 +127,7 @@ func (w *aclWorker) Poll() int {
 	rs := w.ctl.rules.Load()
 	tuples := w.batch.Tuples()
 	k, nd := 0, 0
-	var notIP, noRule, parseErr uint64
+	var notIP, noRule, parseErr, copies uint64
 	for i := range n {
 		m := w.arr.At(i)
 		if reason := report.ParseFiveTuple(m.Data(), &w.ft); reason != report.ReasonOK || w.ft.IPv6 {
@@ -164,13 +165,32 @@ func (w *aclWorker) Poll() int {
 			noRule++
 			continue
 		}
-		metaOf(m).rule = id
+		md := metaOf(m)
+		md.rule, md.owners, md.primary = id, 0, 0
 		ri := &rs.rules[id]
 		fw := ri.flowWorker
 		if n := len(ri.flowWorkers); n > 1 {
-			// N:M: one flow always takes the same flow worker.
-			w.disp.DispatchKey(m.Data(), &w.key, ri.out != outRaw)
-			fw = ri.flowWorkers[dispatch(w.key.Hash(), n)]
+			// N:M: a flow always takes the same flow (and Kafka) worker. A
+			// group carrying several workers' flows goes to each of them.
+			nh := w.disp.DispatchHashes(m.Data(), ri.out != outRaw, w.hashes)
+			first := dispatch(w.hashes[0], n)
+			owners := uint16(0)
+			for _, h := range w.hashes[:nh] {
+				owners |= 1 << dispatch(h, n)
+			}
+			md.primary = uint8(first)
+			if k := bits.OnesCount16(owners); k > 1 {
+				md.owners = owners
+				m.AddRefs(k - 1)
+				copies += uint64(k - 1)
+				for ; owners != 0; owners &= owners - 1 {
+					f := ri.flowWorkers[bits.TrailingZeros16(owners)]
+					w.outArrs[f].Set(w.outN[f], m)
+					w.outN[f]++
+				}
+				continue
+			}
+			fw = ri.flowWorkers[first]
 		}
 		w.outArrs[fw].Set(w.outN[fw], m)
 		w.outN[fw]++
@@ -192,6 +212,9 @@ func (w *aclWorker) Poll() int {
 		w.outN[fw] = 0
 	}
 	w.c.In.Add(uint64(n))
+	if copies > 0 {
+		w.c.Copies.Add(copies)
+	}
 	w.c.Out.Add(out)
 	if notIP > 0 {
 		w.c.Drops[DropNotIP].Add(notIP)

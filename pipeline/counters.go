@@ -22,11 +22,12 @@ const (
 	DropSummarized               // absorbed into a histogram (the histogram goes out)
 	DropSinkFull                 // the Kafka sink's bounded queue was full
 	DropTooLarge                 // one report or packet larger than a message may be
+	DropSplit                    // N:M: a copy of a group split by flow carried no report for this worker
 	NumReasons
 )
 
 var reasonNames = [NumReasons]string{"ring_full", "no_rule", "not_ip", "parse_error", "sampled_out",
-	"rule_drop", "summarized", "sink_full", "too_large"}
+	"rule_drop", "summarized", "sink_full", "too_large", "split"}
 
 // String returns the metric label of the reason, e.g. "ring_full".
 func (r Reason) String() string {
@@ -55,6 +56,12 @@ type Counters struct {
 	// PartialStacks counts reports whose embedded INT stack was cut by the
 	// reporting switch's truncation (complete hops kept).
 	PartialStacks atomic.Uint64
+	// Copies counts the extra copies of packets an ACL worker made: a
+	// Telemetry Report group whose reports belong to flows of several of
+	// an N:M rule's workers goes to each of them, and each emits its own
+	// flows' reports. A worker balances as in + copies = out + drops +
+	// queued.
+	Copies atomic.Uint64
 	// Extra counters of some kinds of worker.
 	Reports  atomic.Uint64 // Kafka worker: reports written into submitted messages
 	Messages atomic.Uint64 // Kafka worker: messages submitted to the sink
@@ -87,6 +94,7 @@ type Snapshot struct {
 	ParseErrors                                                                            [report.NumReasons]uint64
 	ReportErrors                                                                           [report.NumReasons]uint64
 	PartialStacks                                                                          uint64
+	Copies                                                                                 uint64
 	Reports, ReportsDropped, Messages, Bytes, Histograms, HistogramsLost, Polls, BusyPolls uint64
 }
 
@@ -104,6 +112,7 @@ func (c *Counters) Snapshot() Snapshot {
 		s.ReportErrors[i] = c.ReportErrors[i].Load()
 	}
 	s.PartialStacks = c.PartialStacks.Load()
+	s.Copies = c.Copies.Load()
 	return s
 }
 
@@ -116,5 +125,5 @@ func (s *Snapshot) DropTotal() uint64 {
 	return n
 }
 
-// Balanced reports whether in = out + drops + queued.
-func (s *Snapshot) Balanced() bool { return s.In == s.Out+s.DropTotal()+s.Queued }
+// Balanced reports whether in + copies = out + drops + queued.
+func (s *Snapshot) Balanced() bool { return s.In+s.Copies == s.Out+s.DropTotal()+s.Queued }

@@ -89,6 +89,7 @@ func (r *result) sum(kind config.Kind) Snapshot {
 			s.ReportErrors[j] += x.ReportErrors[j]
 		}
 		s.PartialStacks += x.PartialStacks
+		s.Copies += x.Copies
 		s.Reports += x.Reports
 		s.ReportsDropped += x.ReportsDropped
 		s.Messages += x.Messages

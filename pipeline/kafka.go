@@ -128,13 +128,40 @@ func (w *kafkaWorker) handle(m *dpdk.Mbuf) bool {
 		return w.add(ri, kafkaout.PayloadPacketBatch, ri.keyFor(w.index), w.enc, md.rxNs, 1)
 	}
 	reports, reason := w.dec.Decode(m.Data(), md.rxNs)
+	// N:M: a copy of a group split by flow emits only this worker's flows;
+	// the copy of the first report's worker counts the packet's losses.
+	split, primary, my := md.owners != 0, true, 0
+	if split && w.index < len(ri.pos) {
+		my = int(ri.pos[w.index])
+		primary = int(md.primary) == my
+	}
 	if reason != report.ReasonOK {
+		if !primary {
+			w.c.Drops[DropSplit].Add(1)
+			return true
+		}
 		w.c.Drops[DropParseError].Add(1)
 		w.c.ParseErrors[reason].Add(1)
 		return true
 	}
-	if st := w.dec.Stats(); *st != (report.Stats{}) { // rare: count off the common path
+	if st := w.dec.Stats(); primary && *st != (report.Stats{}) { // rare: count off the common path
 		w.countDecodeStats(st)
+	}
+	if split {
+		n := 0
+		for i := range reports {
+			if dispatch(reports[i].Key.Hash(), len(ri.flowWorkers)) == my {
+				if n != i {
+					reports[n], reports[i] = reports[i], reports[n]
+				}
+				n++
+			}
+		}
+		if n == 0 {
+			w.c.Drops[DropSplit].Add(1)
+			return true
+		}
+		reports = reports[:n]
 	}
 	typ := ri.payload()
 	// Make room first, so that a blocked sink never leaves a packet half

@@ -55,6 +55,7 @@ var captureSpecs = []struct {
 	{"ntom-1", intgen.Options{Format: intgen.FormatTR, Mix: true, Flows: 64, Packets: 6000, Malformed: 0.02, Seed: 13, Micro: true}, 50},
 	{"ntom-2", intgen.Options{Format: intgen.FormatTR, Mix: true, Flows: 64, Packets: 6000, Malformed: 0.02, Seed: 14, Micro: true}, 50},
 	{"ntom-idint", intgen.Options{Format: intgen.FormatIDINT, Mix: true, Flows: 32, Packets: 3000, Seed: 15, Micro: true}, 0},
+	{"ntom-groups", intgen.Options{Format: intgen.FormatTR, Mix: true, Flows: 64, Packets: 4000, ReportsPerPacket: 3, Malformed: 0.03, Seed: 16, Micro: true}, 0},
 	{"poolsize", intgen.Options{Format: intgen.FormatTR, Flows: 8, Packets: 5000, Seed: 12}, 0},
 	{"poolsize-64k", intgen.Options{Format: intgen.FormatTR, Flows: 8, Packets: 5000, Seed: 12}, 0},
 }

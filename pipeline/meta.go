@@ -19,7 +19,12 @@ type meta struct {
 	rxNs uint64 // receive time, ns since the Unix epoch
 	rule uint32 // matching rule id (config.RulePlan.ID); 0 = none
 	kind uint8  // kindPacket or kindHistogram
-	_    [3]byte
+	// N:M rules: owners is the set (bit i: position i among the rule's
+	// workers) of workers a copy of this packet went to, 0 when it was not
+	// copied; primary is the position of the first report's worker, whose
+	// copy counts the packet's decode failures.
+	primary uint8
+	owners  uint16
 }
 
 // metaSize is the private area the mempool must reserve per mbuf.

@@ -58,6 +58,7 @@ func TestNtoMDispatch(t *testing.T) {
 		{"tr one lcore", "ntom-2", [2]int{1, 1}, [2]int{1, 1}},
 		{"tr two lcores", "ntom-1", [2]int{1, 2}, [2]int{2, 2}},
 		{"idint two lcores", "ntom-idint", [2]int{2, 1}, [2]int{1, 2}},
+		{"tr groups of 3 flows, two lcores", "ntom-groups", [2]int{1, 2}, [2]int{2, 2}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			c := captures[tt.capture]
@@ -95,7 +96,32 @@ func TestNtoMDispatch(t *testing.T) {
 					t.Errorf("flow worker %s took no packet", name)
 				}
 			}
-			t.Logf("%d flows over 2 workers: reports per Kafka worker %v, packets per flow worker %v", len(owner), perWorker, flowIn)
+			acl, kafka := r.sum(config.KindACL), r.sum(config.KindKafka)
+			if tt.capture == "ntom-groups" {
+				// Groups of three flows: most go to both workers as copies;
+				// each worker emits its own flows' reports, decode losses
+				// are counted once.
+				if acl.Copies == 0 {
+					t.Error("no group was split by flow")
+				}
+				var malformed, lost uint64
+				for range c.truth.Malformed {
+					malformed++
+				}
+				for range c.truth.Lost {
+					lost++
+				}
+				var parseErrs, reportErrs uint64
+				for i := range kafka.ParseErrors {
+					parseErrs += kafka.ParseErrors[i] + acl.ParseErrors[i]
+					reportErrs += kafka.ReportErrors[i]
+				}
+				if parseErrs != malformed || reportErrs != lost {
+					t.Errorf("parse errors %d, report errors %d; truth: %d malformed, %d lost", parseErrs, reportErrs, malformed, lost)
+				}
+			}
+			t.Logf("%d flows over 2 workers: reports per Kafka worker %v, packets per flow worker %v, %d copies, split drops %d",
+				len(owner), perWorker, flowIn, acl.Copies, kafka.Drops[DropSplit])
 		})
 	}
 }

@@ -258,7 +258,8 @@ func (p *Pipeline) buildWorkers(opts Options, ts dpdk.RxTimestamp, hasTS bool) e
 			if err != nil {
 				return fmt.Errorf("pipeline: decoder: %w", err)
 			}
-			w := &aclWorker{c: new(Counters), ctl: &p.ctl, pipeline: pi, in: aclRings[sw.Index], outs: rooms(flowRings, wait), burst: burst, disp: disp}
+			w := &aclWorker{c: new(Counters), ctl: &p.ctl, pipeline: pi, in: aclRings[sw.Index], outs: rooms(flowRings, wait), burst: burst, disp: disp,
+				hashes: make([]uint64, cfg.Mempool.DataRoom/4+1)}
 			if err := w.init(p); err != nil {
 				return err
 			}

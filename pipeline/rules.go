@@ -48,6 +48,9 @@ type ruleInfo struct {
 	// pipeline): "name/worker", so each key has one producing worker and
 	// one sequence.
 	nameKeys [][]byte
+	// pos is, per Kafka worker of the pipeline, its position among the
+	// rule's workers (flowWorkers[pos] feeds it), or -1.
+	pos []int8
 }
 
 // keyFor returns the rule's key for raw and histogram messages built by
@@ -89,6 +92,13 @@ func newRuleSet(plan *config.Plan, gen uint64) *ruleSet {
 			nameKey: []byte(r.Name),
 		}
 		if len(r.KafkaWorkers) > 1 {
+			ri.pos = make([]int8, len(plan.Pipelines[r.PipelineIndex].Kafka))
+			for i := range ri.pos {
+				ri.pos[i] = -1
+			}
+			for p, kw := range r.KafkaWorkers {
+				ri.pos[kw] = int8(p)
+			}
 			ri.nameKeys = make([][]byte, len(plan.Pipelines[r.PipelineIndex].Kafka))
 			for _, kw := range r.KafkaWorkers {
 				ri.nameKeys[kw] = []byte(fmt.Sprintf("%s/%d", r.Name, kw))

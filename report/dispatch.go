@@ -61,6 +61,62 @@ func (d *Decoder) DispatchKey(frame []byte, k *FlowKey, inner bool) bool {
 	return false
 }
 
+// DispatchHashes writes into hs the hash (FlowKey.Hash) of the flow of
+// every report a Telemetry Report group carries, in packet order, as
+// DispatchKey finds the first: a stage that spreads flows over workers
+// learns every worker a group's reports belong to. Other packets give one
+// hash, DispatchKey's. It returns the number written (at most len(hs); a
+// report whose headers do not parse is skipped: the decoder drops it).
+func (d *Decoder) DispatchHashes(frame []byte, inner bool, hs []uint64) int {
+	if len(hs) == 0 {
+		return 0
+	}
+	var k FlowKey
+	isInner := d.DispatchKey(frame, &k, inner)
+	hs[0] = k.Hash()
+	if !isInner || !d.reportPorts.has(d.outer.DstPort) {
+		return 1
+	}
+	start, end, why := udpPayload(frame, &d.outer)
+	if why != ReasonOK || end-start < trGroupHdrLen || frame[start]>>4 != 2 {
+		return 1
+	}
+	p := frame[start:end]
+	d.keyOnly = true
+	n := 0
+	for off := trGroupHdrLen; off+trIndivHdrLen <= len(p) && n < len(hs); {
+		h := p[off : off+trIndivHdrLen]
+		body := off + trIndivHdrLen
+		next := body + int(h[1])*4
+		if h[1] == trRepLenToEnd {
+			next = len(p)
+		}
+		if next > len(p) {
+			break
+		}
+		off = next
+		if h[0]>>4 > trRepTypeINT {
+			continue
+		}
+		c := p[body:next]
+		inner := c
+		if h[0]>>4 == trRepTypeINT && len(c) > 0 {
+			mdEnd := trMainFixedLen + int(h[2])*4
+			if len(c) < mdEnd {
+				continue
+			}
+			inner = c[mdEnd:]
+		}
+		r := d.newReport(0, 0)
+		if d.decodeTRInner(inner, h[0]&0x0f, h[3]&trFlagF != 0, r) == ReasonOK {
+			hs[n] = r.Key.Hash()
+			n++
+		}
+	}
+	d.keyOnly = false
+	return max(n, 1)
+}
+
 // trDispatchKey keys a Telemetry Report by its first INT or Inner Only
 // report's inner packet, without its metadata.
 func (d *Decoder) trDispatchKey(b []byte, k *FlowKey) bool {

@@ -91,3 +91,50 @@ func TestDispatchKey(t *testing.T) {
 		}
 	}
 }
+
+// TestDispatchHashes: a Telemetry Report group gives the hash of every
+// report's flow, in packet order, equal to the hashes of the keys Decode
+// gives; other packets give one.
+func TestDispatchHashes(t *testing.T) {
+	o := intgen.Options{Format: intgen.FormatTR, Mix: true, Flows: 16, Packets: 1000, ReportsPerPacket: 3, Seed: 44, Decoder: report.Config{MDUDPPorts: []uint16{intgen.DefaultMDUDPPort}}}
+	var capture, truth bytes.Buffer
+	if _, err := intgen.Generate(o, &capture, &truth); err != nil {
+		t.Fatal(err)
+	}
+	d, _ := report.NewDecoder(o.Decoder)
+	full, _ := report.NewDecoder(o.Decoder)
+	pr, err := pcap.NewReader(&capture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := make([]uint64, 64)
+	multi := 0
+	for {
+		_, data, _, err := pr.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := d.DispatchHashes(data, true, hs)
+		rs, why := full.Decode(data, 1)
+		if why != report.ReasonOK || full.Stats().LostTotal() > 0 {
+			continue
+		}
+		if n != len(rs) {
+			t.Fatalf("%d hashes for %d reports", n, len(rs))
+		}
+		for i := range rs {
+			if hs[i] != rs[i].Key.Hash() {
+				t.Fatalf("report %d: hash %x, decoded key's %x", i, hs[i], rs[i].Key.Hash())
+			}
+		}
+		if n > 1 {
+			multi++
+		}
+	}
+	if multi == 0 {
+		t.Fatal("no group with several reports")
+	}
+}

@@ -103,6 +103,7 @@ func (c *Collector) collectWorkers(ch chan<- prometheus.Metric, stats []pipeline
 			ch <- counter(d.rxBytes, w.Bytes, l...)
 		case config.KindACL:
 			c.parseErrors(ch, l, w.ParseErrors)
+			ch <- counter(d.copies, w.Copies, l...)
 		case config.KindFlow:
 			ch <- counter(d.histograms, w.Histograms, l...)
 			ch <- counter(d.histogramsLost, w.HistogramsLost, l...)

@@ -117,6 +117,7 @@ wire2kafka_packets_dropped_total{pipeline="p0",reason="ring_full",stage="kafka",
 wire2kafka_packets_dropped_total{pipeline="p0",reason="rule_drop",stage="kafka",worker="p0/kafka-worker-00"} 0
 wire2kafka_packets_dropped_total{pipeline="p0",reason="sampled_out",stage="kafka",worker="p0/kafka-worker-00"} 0
 wire2kafka_packets_dropped_total{pipeline="p0",reason="sink_full",stage="kafka",worker="p0/kafka-worker-00"} 0
+wire2kafka_packets_dropped_total{pipeline="p0",reason="split",stage="kafka",worker="p0/kafka-worker-00"} 0
 wire2kafka_packets_dropped_total{pipeline="p0",reason="summarized",stage="kafka",worker="p0/kafka-worker-00"} 0
 wire2kafka_packets_dropped_total{pipeline="p0",reason="too_large",stage="kafka",worker="p0/kafka-worker-00"} 0
 # HELP wire2kafka_ring_free_slots Free slots of the worker's input ring.
