@@ -39,6 +39,20 @@ func addCaptureSeeds(f *testing.F, path string) {
 	}
 }
 
+// checkDispatch checks that the dispatch parse of any frame gives between
+// one hash and as many as fit, and a stable first key.
+func checkDispatch(t *testing.T, d *Decoder, frame []byte, hs []uint64) {
+	var k FlowKey
+	d.DispatchKey(frame, &k, true)
+	n := d.DispatchHashes(frame, true, hs)
+	if n < 1 || n > len(hs) {
+		t.Fatalf("DispatchHashes: %d hashes", n)
+	}
+	if m := d.DispatchHashes(frame, false, hs); m != 1 {
+		t.Fatalf("DispatchHashes without inner: %d hashes", m)
+	}
+}
+
 // checkDecoded checks the invariants of a decode result: reports only on
 // ReasonOK, bounded sizes, and an encoding that proto.Unmarshal reads back
 // as the same report.
@@ -87,19 +101,29 @@ func FuzzDecodeTelemetryReport(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
+	// INT also by INT_TBD port (NPT 1/2 paths) and source-only metadata.
+	dm, err := NewDecoder(Config{MDUDPPorts: []uint16{5000, 4790}, SourceOnly: []SourceOnlyMD{{DomainID: 0x5453, Bytes: 8}}})
+	if err != nil {
+		f.Fatal(err)
+	}
 	var ft FiveTuple
+	hs := make([]uint64, 64)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		ParseFiveTuple(data, &ft)
 		rs, why := d.DecodeTelemetryReport(data, 1)
 		checkDecoded(t, data, rs, why)
 		rs, why = d.Decode(data, 1)
 		checkDecoded(t, data, rs, why)
+		checkDispatch(t, dm, data, hs)
 		// The same bytes after the outer headers, re-wrapped in a valid
 		// Ethernet/IPv4/UDP frame: mutations reach the report headers.
 		if len(data) > udpPayloadOffset {
 			w := frame(DefaultReportPort, 0, data[udpPayloadOffset:])
 			rs, why = d.Decode(w, 1)
 			checkDecoded(t, w, rs, why)
+			rs, why = dm.Decode(w, 1)
+			checkDecoded(t, w, rs, why)
+			checkDispatch(t, dm, w, hs)
 		}
 	})
 }
@@ -110,6 +134,7 @@ func FuzzDecodeIDINT(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
+	hs := make([]uint64, 64)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		rs, why := d.DecodeIDINT(data, 1)
 		checkDecoded(t, data, rs, why)
@@ -117,6 +142,7 @@ func FuzzDecodeIDINT(f *testing.F) {
 			w := frame(DefaultSCIONPorts[0], 0, data[udpPayloadOffset:])
 			rs, why = d.Decode(w, 1)
 			checkDecoded(t, w, rs, why)
+			checkDispatch(t, d, w, hs)
 		}
 	})
 }
