@@ -23,18 +23,18 @@ func benchRun(b *testing.B, topic string, reports, perMsg, flows int) (time.Dura
 	if err != nil {
 		b.Fatal(err)
 	}
-	adm := Admission{Policy: PolicyBlock, Timeout: time.Minute}
 	var r report.Report
 	trunc := make([]byte, 64)
 	keys := make([]report.FlowKey, flows)
 	for i := range keys {
 		keys[i] = testFlow(i)
 	}
-	bbs := make([]report.BatchBuilder, flows)
+	bufs := make([][]byte, flows) // per flow: the batch being built
+	counts := make([]int, flows)
 	seqs := make([]uint64, flows)
 	msgs, bytes := 0, 0
 	submit := func(f int, value []byte, n int) {
-		m := adm.Acquire(p)
+		m := acquireWait(p, time.Minute)
 		if m == nil {
 			b.Fatal("pool stayed empty for a minute")
 		}
@@ -62,18 +62,15 @@ func benchRun(b *testing.B, topic string, reports, perMsg, flows int) (time.Dura
 			submit(f, single, 1)
 			continue
 		}
-		bb := &bbs[f]
-		bb.Add(&r)
-		if bb.Count == perMsg {
-			submit(f, bb.Finish(&report.BatchTrailer{Sequence: seqs[f] + 1, ProducerID: "bench"}), bb.Count)
-			bb.Reset()
+		bufs[f] = report.AppendBatchEntry(bufs[f], &r)
+		if counts[f]++; counts[f] == perMsg {
+			submit(f, report.AppendBatchTrailer(bufs[f], &report.BatchTrailer{Sequence: seqs[f] + 1, ProducerID: "bench"}), perMsg)
+			bufs[f], counts[f] = bufs[f][:0], 0
 		}
 	}
-	for f := range bbs {
-		if bbs[f].Count > 0 {
-			n := bbs[f].Count
-			submit(f, bbs[f].Finish(&report.BatchTrailer{Sequence: seqs[f] + 1, ProducerID: "bench"}), n)
-			bbs[f].Reset()
+	for f := range bufs {
+		if counts[f] > 0 {
+			submit(f, report.AppendBatchTrailer(bufs[f], &report.BatchTrailer{Sequence: seqs[f] + 1, ProducerID: "bench"}), counts[f])
 		}
 	}
 	if err := p.Close(2 * time.Minute); err != nil {

@@ -37,18 +37,23 @@ func testReport(r *report.Report, k report.FlowKey, n uint64) {
 }
 
 // fillBatch makes m a ReportBatch of reports reports of flow i with batch
-// sequence seq; report numbers continue from first.
-func fillBatch(m *Message, topic string, i int, seq uint64, first uint64, reports int, bb *report.BatchBuilder, r *report.Report) {
+// sequence seq, the first report numbered first; r is scratch.
+func fillBatch(m *Message, topic string, i int, seq uint64, first uint64, reports int, r *report.Report) {
 	k := testFlow(i)
-	bb.Reset()
+	m.Value = m.Value[:0]
+	var t0, t1 uint64
 	for j := range reports {
 		testReport(r, k, first+uint64(j))
-		bb.Add(r)
+		if j == 0 {
+			t0 = r.ReceiveTime
+		}
+		t1 = r.ReceiveTime
+		m.Value = report.AppendBatchEntry(m.Value, r)
 	}
-	m.Value = append(m.Value[:0], bb.Finish(&report.BatchTrailer{Sequence: seq, ProducerID: "test", ReportOffset: first})...)
+	m.Value = report.AppendBatchTrailer(m.Value, &report.BatchTrailer{Sequence: seq, ProducerID: "test", FirstTime: t0, LastTime: t1, ReportOffset: first})
 	m.Key = report.AppendFlowKey(m.Key[:0], &k)
 	m.Topic, m.Type, m.Count, m.Sequence = topic, PayloadReportBatch, uint32(reports), seq
-	m.FirstRx = int64(bb.FirstTime)
+	m.FirstRx = int64(t0)
 }
 
 // readAll reads n messages of topic from the beginning (all partitions),
@@ -106,4 +111,19 @@ func header(m *kafka.Message, k string) string {
 		}
 	}
 	return ""
+}
+
+// acquireWait takes a message from p, waiting up to timeout for one (what
+// a Kafka worker does with queue policy block).
+func acquireWait(p *Producer, timeout time.Duration) *Message {
+	deadline := time.Now().Add(timeout)
+	for {
+		if m := p.Acquire(); m != nil {
+			return m
+		}
+		if time.Now().After(deadline) {
+			return nil
+		}
+		time.Sleep(100 * time.Microsecond)
+	}
 }

@@ -27,11 +27,14 @@ func rssKiB() int {
 	return 0
 }
 
-// outageLoad submits messages at a steady rate through an Admission and
-// counts what it submitted and dropped, per key.
+// outageLoad submits messages at a steady rate and counts what it
+// submitted and dropped, per key. With block > 0 it waits that long for a
+// free message before dropping (queue policy block), else it drops at once
+// (policy drop), as a Kafka worker does.
 type outageLoad struct {
 	p      *Producer
-	adm    Admission
+	block  time.Duration
+	drops  atomic.Uint64
 	topic  string
 	seq    []uint64 // per flow: last sequence submitted
 	sent   atomic.Uint64
@@ -42,7 +45,6 @@ type outageLoad struct {
 
 func (l *outageLoad) run(flows int, rate int, reports int) {
 	defer close(l.doneCh)
-	var bb report.BatchBuilder
 	var r report.Report
 	tick := time.NewTicker(time.Second / time.Duration(rate))
 	defer tick.Stop()
@@ -50,12 +52,15 @@ func (l *outageLoad) run(flows int, rate int, reports int) {
 		<-tick.C
 		f := i % flows
 		l.seq[f]++ // a dropped message leaves a gap, as a Kafka worker's would
-		m := l.adm.Acquire(l.p)
+		m := l.p.Acquire()
+		if m == nil && l.block > 0 {
+			m = acquireWait(l.p, l.block)
+		}
 		if m == nil {
-			l.adm.Dropped(reports)
+			l.drops.Add(1)
 			continue
 		}
-		fillBatch(m, l.topic, f, l.seq[f], l.seq[f]*uint64(reports), reports, &bb, &r)
+		fillBatch(m, l.topic, f, l.seq[f], l.seq[f]*uint64(reports), reports, &r)
 		l.sent.Add(1)
 		l.sentR.Add(uint64(reports))
 		l.p.Submit(m)
@@ -105,8 +110,8 @@ func TestProducerBrokerOutage(t *testing.T) {
 		t.Fatal(err)
 	}
 	loads := []*outageLoad{
-		{p: big, adm: Admission{Policy: PolicyBlock, Timeout: 200 * time.Millisecond}, topic: "big"},
-		{p: small, adm: Admission{Policy: PolicyDrop}, topic: "small"},
+		{p: big, block: 200 * time.Millisecond, topic: "big"},
+		{p: small, topic: "small"},
 	}
 	for _, l := range loads {
 		l.seq, l.doneCh = make([]uint64, flows), make(chan struct{})
@@ -143,7 +148,7 @@ func TestProducerBrokerOutage(t *testing.T) {
 	time.Sleep(20 * time.Second)
 	during := big.Total()
 	t.Logf("after 20 s outage: big submitted %d delivered %d in flight %d queued %d; small dropped %d",
-		during.Submitted, during.Delivered, during.InFlight, during.Queued, loads[1].adm.Counters().Drops)
+		during.Submitted, during.Delivered, during.InFlight, during.Queued, loads[1].drops.Load())
 	restart := time.Now()
 	b.Restart(t)
 	t.Logf("broker back after %v", time.Since(restart).Round(time.Second))
@@ -164,9 +169,9 @@ func TestProducerBrokerOutage(t *testing.T) {
 	for i, p := range []*Producer{big, small} {
 		l := loads[i]
 		tot := p.Total()
-		ac := l.adm.Counters()
-		t.Logf("%s: test submitted %d (%d reports), producer %+v; admission %+v", l.topic, l.sent.Load(), l.sentR.Load(),
-			[]uint64{tot.Submitted, tot.Delivered, tot.Failed, tot.Dropped, tot.QueueFullRetries}, ac)
+		drops := l.drops.Load()
+		t.Logf("%s: test submitted %d (%d reports), producer %+v; dropped %d", l.topic, l.sent.Load(), l.sentR.Load(),
+			[]uint64{tot.Submitted, tot.Delivered, tot.Failed, tot.Dropped, tot.QueueFullRetries}, drops)
 		if tot.Submitted != l.sent.Load() || tot.Delivered+tot.Failed+tot.Dropped != tot.Submitted ||
 			tot.DeliveredReports+tot.FailedReports+tot.DroppedReports != tot.SubmittedReports {
 			t.Errorf("%s: accounting does not balance: %+v", l.topic, tot)
@@ -175,16 +180,16 @@ func TestProducerBrokerOutage(t *testing.T) {
 		for _, s := range l.seq {
 			attempted += s
 		}
-		if attempted != tot.Submitted+ac.Drops {
-			t.Errorf("%s: %d messages attempted, %d submitted + %d dropped", l.topic, attempted, tot.Submitted, ac.Drops)
+		if attempted != tot.Submitted+drops {
+			t.Errorf("%s: %d messages attempted, %d submitted + %d dropped", l.topic, attempted, tot.Submitted, drops)
 		}
 		if tot.Failed != 0 {
 			t.Errorf("%s: %d failed: %v", l.topic, tot.Failed, tot.FailedBy)
 		}
-		if i == 0 && (ac.Drops != 0 || tot.Delivered != tot.Submitted) {
-			t.Errorf("big queue lost messages: drops %d, delivered %d of %d", ac.Drops, tot.Delivered, tot.Submitted)
+		if i == 0 && (drops != 0 || tot.Delivered != tot.Submitted) {
+			t.Errorf("big queue lost messages: drops %d, delivered %d of %d", drops, tot.Delivered, tot.Submitted)
 		}
-		if i == 1 && ac.Drops == 0 {
+		if i == 1 && drops == 0 {
 			t.Errorf("small queue never dropped: the outage did not fill it")
 		}
 		msgs := readAll(t, bootstrap, l.topic, int(tot.Delivered), 60*time.Second)
@@ -216,8 +221,8 @@ func TestProducerBrokerOutage(t *testing.T) {
 			k := testFlow(f)
 			tailDrops += s - last[string(report.AppendFlowKey(nil, &k))]
 		}
-		if gaps+tailDrops != ac.Drops {
-			t.Errorf("%s: sequence gaps %d + %d at the end, want the %d counted drops", l.topic, gaps, tailDrops, ac.Drops)
+		if gaps+tailDrops != drops {
+			t.Errorf("%s: sequence gaps %d + %d at the end, want the %d counted drops", l.topic, gaps, tailDrops, drops)
 			if i == 0 {
 				for f, s := range l.seq {
 					k := testFlow(f)

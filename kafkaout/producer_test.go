@@ -52,18 +52,16 @@ func TestProducerAccountingOrderHeaders(t *testing.T) {
 			hookReports.Add(int64(reports))
 		},
 	})
-	adm := Admission{Policy: PolicyBlock, Timeout: 30 * time.Second}
-	var bb report.BatchBuilder
 	var r report.Report
 	reports := 0
 	for s := 1; s <= perFlow; s++ {
 		for f := range flows {
-			m := adm.Acquire(p)
+			m := acquireWait(p, 30*time.Second)
 			if m == nil {
 				t.Fatal("no message within 30 s")
 			}
 			n := 1 + (s+f)%7
-			fillBatch(m, topic, f, uint64(s), uint64(s*100), n, &bb, &r)
+			fillBatch(m, topic, f, uint64(s), uint64(s*100), n, &r)
 			reports += n
 			p.Submit(m)
 		}
@@ -93,8 +91,8 @@ func TestProducerAccountingOrderHeaders(t *testing.T) {
 	if tot.Librdkafka.Events == 0 && testing.Verbose() {
 		t.Log("no statistics event yet (statistics.interval.ms is 5 s)")
 	}
-	t.Logf("counters: %d delivered, %d reports, %d bytes, %d queue-full retries, pool waits %+v",
-		tot.Delivered, tot.DeliveredReports, tot.DeliveredBytes, tot.QueueFullRetries, adm.Counters())
+	t.Logf("counters: %d delivered, %d reports, %d bytes, %d queue-full retries",
+		tot.Delivered, tot.DeliveredReports, tot.DeliveredBytes, tot.QueueFullRetries)
 
 	msgs := readAll(t, bootstrap, topic, n, 60*time.Second)
 	if len(msgs) != n {
@@ -145,7 +143,7 @@ func TestProducerSingleSCIONCompat(t *testing.T) {
 	sent := map[string]int{}
 	for i := range per {
 		for f := range flows {
-			m := (&Admission{Timeout: 10 * time.Second}).Acquire(p)
+			m := acquireWait(p, 10*time.Second)
 			k := testFlow(f)
 			testReport(&r, k, uint64(i))
 			r.Sequence = uint64(i + 1)

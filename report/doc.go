@@ -4,7 +4,7 @@
 //   - Report, Hop, Metadatum and FlowKey are flat, reusable structs that the
 //     decoders fill in place and the appenders encode; nothing on the hot
 //     path allocates.
-//   - AppendReport, AppendFlowKey, BatchBuilder, AppendPacketEntry and
+//   - AppendReport, AppendFlowKey, AppendBatchEntry, AppendPacketEntry and
 //     AppendHistogram write the wire format of report.proto (package
 //     reportpb) with protowire into a caller's reused buffer.
 //   - Decoder turns a mirrored Ethernet frame carrying a P4.org Telemetry

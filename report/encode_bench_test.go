@@ -55,17 +55,18 @@ func BenchmarkEncode(b *testing.B) {
 	}
 }
 
-// BenchmarkBatch measures BatchBuilder.Add per report.
+// BenchmarkBatch measures AppendBatchEntry per report, 256 per batch.
 func BenchmarkBatch(b *testing.B) {
 	rs := benchReports(64)
-	var bb BatchBuilder
+	buf := make([]byte, 0, 1<<20)
 	tr := BatchTrailer{Sequence: 1, ProducerID: "bench"}
 	b.ReportAllocs()
+	n := 0
 	for i := 0; b.Loop(); i++ {
-		bb.Add(&rs[i%len(rs)])
-		if bb.Count == 256 {
-			bb.Finish(&tr)
-			bb.Reset()
+		buf = AppendBatchEntry(buf, &rs[i%len(rs)])
+		if n++; n == 256 {
+			buf = AppendBatchTrailer(buf, &tr)[:0]
+			n = 0
 		}
 	}
 }

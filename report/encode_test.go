@@ -56,20 +56,20 @@ func TestFlowKeyDeterministic(t *testing.T) {
 	}
 }
 
-func TestBatchBuilder(t *testing.T) {
+func TestAppendBatch(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
-	var bb BatchBuilder
+	var buf []byte
 	for round := 0; round < 50; round++ {
-		bb.Reset()
+		buf = buf[:0]
 		n := rng.IntN(40)
 		want := &reportpb.ReportBatch{Sequence: uint64(round + 1), ProducerId: "host-a", SinkId: 1, ReportOffset: uint64(round * 7)}
 		var r Report
 		for i := 0; i < n; i++ {
 			randomReport(rng, &r)
 			if i%2 == 0 {
-				bb.Add(&r)
+				buf = AppendBatchEntry(buf, &r)
 			} else {
-				bb.AddEncoded(AppendReport(nil, &r), r.ReceiveTime)
+				buf = AppendBatchEntryBytes(buf, AppendReport(nil, &r))
 			}
 			if i == 0 {
 				want.FirstTimeNs = r.ReceiveTime
@@ -77,16 +77,14 @@ func TestBatchBuilder(t *testing.T) {
 			want.LastTimeNs = r.ReceiveTime
 			want.Reports = append(want.Reports, r.Proto())
 		}
-		msg := bb.Finish(&BatchTrailer{Sequence: want.Sequence, ProducerID: "host-a", SinkID: 1, ReportOffset: want.ReportOffset})
+		buf = AppendBatchTrailer(buf, &BatchTrailer{Sequence: want.Sequence, ProducerID: "host-a", SinkID: 1,
+			FirstTime: want.FirstTimeNs, LastTime: want.LastTimeNs, ReportOffset: want.ReportOffset})
 		var got reportpb.ReportBatch
-		if err := proto.Unmarshal(msg, &got); err != nil {
+		if err := proto.Unmarshal(buf, &got); err != nil {
 			t.Fatalf("round %d: %v", round, err)
 		}
 		if !proto.Equal(&got, want) {
 			t.Fatalf("round %d: batch differs", round)
-		}
-		if bb.Count != n {
-			t.Fatalf("round %d: Count %d, want %d", round, bb.Count, n)
 		}
 	}
 }
@@ -156,15 +154,14 @@ func TestAppendersDoNotAllocate(t *testing.T) {
 		randomReport(rng, &r)
 	}
 	buf := make([]byte, 0, 1<<16)
-	var bb BatchBuilder
-	bb.Buf = make([]byte, 0, 1<<20)
+	batch := make([]byte, 0, 1<<20)
 	pe := PacketEntry{Time: 1, OrigLen: 60, Data: make([]byte, 60)}
 	h := Histogram{RuleID: 1, HasFlow: true, Flow: r.Key, Buckets: make([]uint64, 16), ProducerID: "x"}
 	tr := BatchTrailer{Sequence: 1, ProducerID: "x"}
 	cases := map[string]func(){
 		"AppendReport":     func() { buf = AppendReport(buf[:0], &r) },
 		"AppendFlowKey":    func() { buf = AppendFlowKey(buf[:0], &r.Key) },
-		"BatchBuilder.Add": func() { bb.Add(&r); bb.Finish(&tr); bb.Reset() },
+		"AppendBatchEntry": func() { batch = AppendBatchTrailer(AppendBatchEntry(batch[:0], &r), &tr) },
 		"AppendPacket":     func() { buf = AppendPacketEntry(buf[:0], &pe) },
 		"AppendHistogram":  func() { buf = AppendHistogram(buf[:0], &h) },
 	}

@@ -82,7 +82,6 @@ func TestPythonConsumer(t *testing.T) {
 		t.Fatal(err)
 	}
 	const flows, batches, per = 3, 4, 5
-	var bb report.BatchBuilder
 	var r report.Report
 	reports := 0
 	for s := uint64(1); s <= batches; s++ {
@@ -97,7 +96,6 @@ func TestPythonConsumer(t *testing.T) {
 			if f == 0 { // flow 0 in single mode: one Report per message
 				n = 1
 			}
-			bb.Reset()
 			for i := range n {
 				r.Reset()
 				r.Key, r.PacketType, r.ReceiveTime = k, report.PacketIPv4, uint64(time.Now().UnixNano())
@@ -108,13 +106,13 @@ func TestPythonConsumer(t *testing.T) {
 					r.Sequence = s
 					m.Value = report.AppendReport(m.Value, &r)
 				} else {
-					bb.Add(&r)
+					m.Value = report.AppendBatchEntry(m.Value, &r)
 				}
 			}
 			if n == 1 {
 				m.Type, m.Count = kafkaout.PayloadReport, 1
 			} else {
-				m.Value = append(m.Value, bb.Finish(&report.BatchTrailer{Sequence: s, ProducerID: "example", ReportOffset: (s - 1) * per})...)
+				m.Value = report.AppendBatchTrailer(m.Value, &report.BatchTrailer{Sequence: s, ProducerID: "example", ReportOffset: (s - 1) * per})
 				m.Type, m.Count = kafkaout.PayloadReportBatch, uint32(n)
 			}
 			reports += n
