@@ -13,7 +13,9 @@ type slot struct {
 	rule    uint32
 	typ     kafkaout.PayloadType
 	hash    uint64
-	pos     int // index in batchTable.active
+	idx     int32 // this slot's index in batchTable.slots
+	prev    int32 // the open slot opened before this one, -1 for the first
+	next    int32 // the open slot opened after this one, -1 for the last
 	limit   uint32
 	topic   string
 	key     []byte
@@ -33,7 +35,9 @@ type slot struct {
 type batchTable struct {
 	slots  []slot
 	mask   uint64
-	active []int     // indexes of used slots, for linger scans
+	// The open slots in the order they opened (a list through
+	// slot.prev/next): linger expiry looks only at the oldest.
+	head, tail int32
 	keys   keyStates // per (payload type, key): sequence numbers, bounded
 	arena  []byte    // the slots' buffers, outside the Go heap
 }
@@ -45,7 +49,10 @@ func newBatchTable(size, keyStates, valueBytes int) batchTable {
 	for n < size {
 		n <<= 1
 	}
-	t := batchTable{slots: make([]slot, n), mask: uint64(n - 1), active: make([]int, 0, n), keys: newKeyStates(keyStates)}
+	t := batchTable{slots: make([]slot, n), mask: uint64(n - 1), head: -1, tail: -1, keys: newKeyStates(keyStates)}
+	for j := range t.slots {
+		t.slots[j].idx = int32(j)
+	}
 	// Each slot's buffer is valueBytes (kafka.batch.max_bytes: a message is
 	// flushed before it would pass that) in one anonymous mapping: nothing
 	// is allocated when slots fill, the collector neither scans nor counts
@@ -119,8 +126,13 @@ func (t *batchTable) open(j int, rule uint32, typ kafkaout.PayloadType, key []by
 	}
 	s.count, s.packets, s.first, s.last = 0, 0, 0, 0
 	s.ks = t.keys.get(typ, key, h, now)
-	s.pos = len(t.active)
-	t.active = append(t.active, j)
+	s.prev, s.next = t.tail, -1
+	if t.tail >= 0 {
+		t.slots[t.tail].next = int32(j)
+	} else {
+		t.head = int32(j)
+	}
+	t.tail = int32(j)
 	return s
 }
 
@@ -130,8 +142,15 @@ func (t *batchTable) close(j int) {
 	s.used = false
 	t.keys.unpin(s.ks)
 	s.ks = nil
-	last := t.active[len(t.active)-1]
-	t.active[s.pos] = last
-	t.slots[last].pos = s.pos
-	t.active = t.active[:len(t.active)-1]
+	if s.prev >= 0 {
+		t.slots[s.prev].next = s.next
+	} else {
+		t.head = s.next
+	}
+	if s.next >= 0 {
+		t.slots[s.next].prev = s.prev
+	} else {
+		t.tail = s.prev
+	}
+	s.prev, s.next = -1, -1
 }

@@ -246,7 +246,7 @@ func (w *kafkaWorker) account(s *slot, t uint64, packets uint64) {
 	}
 }
 
-func (w *kafkaWorker) slotIndex(s *slot) int { return w.table.active[s.pos] }
+func (w *kafkaWorker) slotIndex(s *slot) int { return int(s.idx) }
 
 // ensureRoom flushes the open message of the key if size more bytes would
 // overflow it, and evicts a colliding one if the key has no slot. It
@@ -380,23 +380,23 @@ func (w *kafkaWorker) retryStuck() bool {
 }
 
 // lingerScan flushes the messages open longer than linger, or all when
-// force (shutdown). It returns the number flushed.
+// force (shutdown). Messages are listed in the order they opened, so it
+// stops at the first one still within linger: the cost is the number of
+// expired messages, not of open ones. It returns the number flushed.
 func (w *kafkaWorker) lingerScan(force bool) int {
 	n := 0
-	for i := 0; i < len(w.table.active); {
-		j := w.table.active[i]
+	for j := w.table.head; j >= 0; {
 		s := &w.table.slots[j]
-		if force || w.now-s.opened >= w.linger {
-			if w.flush(j) {
-				n++
-				continue // slot i now holds another active slot
-			}
-			if w.blocked != 0 {
-				return n
-			}
-			continue // dropped (policy drop): slot i changed too
+		if !force && w.now-s.opened < w.linger {
+			break
 		}
-		i++
+		next := s.next
+		if w.flush(int(j)) {
+			n++
+		} else if w.blocked != 0 {
+			return n
+		}
+		j = next
 	}
 	return n
 }
