@@ -33,13 +33,13 @@ type slot struct {
 // table, so steady state allocates nothing. A key that finds every probed
 // slot taken by other keys evicts (flushes) the first one.
 type batchTable struct {
-	slots  []slot
-	mask   uint64
+	slots []slot
+	mask  uint64
 	// The open slots in the order they opened (a list through
 	// slot.prev/next): linger expiry looks only at the oldest.
 	head, tail int32
-	keys   keyStates // per (payload type, key): sequence numbers, bounded
-	arena  []byte    // the slots' buffers, outside the Go heap
+	keys       keyStates // per (payload type, key): sequence numbers, bounded
+	arena      []byte    // the slots' buffers, outside the Go heap
 }
 
 const probeLimit = 4
