@@ -1,9 +1,11 @@
 package pipeline
 
 import (
+	"hash/maphash"
 	"syscall"
 
 	"wire2kafka/kafkaout"
+	"wire2kafka/report"
 )
 
 // slot is one open message of a Kafka worker: the batch being filled for
@@ -18,7 +20,9 @@ type slot struct {
 	next    int32 // the open slot opened after this one, -1 for the last
 	limit   uint32
 	topic   string
-	key     []byte
+	key     []byte         // the message key as written (FlowKey bytes or the rule's name)
+	fk      report.FlowKey // the report key in its fixed form (hasFK)
+	hasFK   bool
 	buf     []byte // encoded entries (ReportBatch/PacketBatch field 1) or one Report/Histogram
 	home    []byte // buf's place in the table's arena (len 0, cap kafka.batch.max_bytes)
 	count   uint32 // items in buf
@@ -80,22 +84,51 @@ func (t *batchTable) release() {
 	}
 }
 
-// keyHash is FNV-1a over the key, the rule and the payload type.
-func keyHash(rule uint32, typ kafkaout.PayloadType, key []byte) uint64 {
-	h := uint64(14695981039346656037)
-	for _, b := range key {
-		h ^= uint64(b)
-		h *= 1099511628211
+// msgKey is the key of a message being looked up: a report's FlowKey in
+// its fixed form (encoded only when a message opens) or the raw bytes of a
+// rule-name key, with its hash.
+type msgKey struct {
+	fk  *report.FlowKey
+	raw []byte
+	h   uint64
+}
+
+// rawKeySeed seeds the hash of rule-name keys.
+var rawKeySeed = maphash.MakeSeed()
+
+// reportKey returns the msgKey of a report key under (rule, typ): the
+// FlowKey's own hash (its fixed form) mixed with rule and type.
+func reportKey(fk *report.FlowKey, rule uint32, typ kafkaout.PayloadType) msgKey {
+	return msgKey{fk: fk, h: mixKey(fk.Hash(), rule, typ)}
+}
+
+// rawKey returns the msgKey of a rule-name key under (rule, typ).
+func rawKey(key []byte, rule uint32, typ kafkaout.PayloadType) msgKey {
+	return msgKey{raw: key, h: mixKey(maphash.Bytes(rawKeySeed, key), rule, typ)}
+}
+
+// mixKey folds rule and payload type into a key hash.
+func mixKey(h uint64, rule uint32, typ kafkaout.PayloadType) uint64 {
+	h ^= (uint64(rule)<<8 | uint64(typ)) * 0x9e3779b97f4a7c15
+	return h ^ h>>29
+}
+
+// same reports whether open slot s holds key k.
+func (s *slot) same(k *msgKey, rule uint32, typ kafkaout.PayloadType) bool {
+	if s.hash != k.h || s.rule != rule || s.typ != typ {
+		return false
 	}
-	h ^= uint64(rule)<<8 | uint64(typ)
-	h *= 1099511628211
-	return h
+	if k.fk != nil {
+		return s.hasFK && s.fk == *k.fk
+	}
+	return !s.hasFK && string(s.key) == string(k.raw)
 }
 
 // find returns the slot index for (rule, typ, key): the open one, or a free
 // one (opened with key), or -1 and the victim to evict first.
-func (t *batchTable) find(rule uint32, typ kafkaout.PayloadType, key []byte, h uint64) (idx, victim int) {
+func (t *batchTable) find(rule uint32, typ kafkaout.PayloadType, k *msgKey) (idx, victim int) {
 	first := -1
+	h := k.h
 	for i := range uint64(probeLimit) {
 		j := int((h + i) & t.mask)
 		s := &t.slots[j]
@@ -105,7 +138,7 @@ func (t *batchTable) find(rule uint32, typ kafkaout.PayloadType, key []byte, h u
 			}
 			continue
 		}
-		if s.hash == h && s.rule == rule && s.typ == typ && string(s.key) == string(key) {
+		if s.same(k, rule, typ) {
 			return j, -1
 		}
 	}
@@ -116,16 +149,22 @@ func (t *batchTable) find(rule uint32, typ kafkaout.PayloadType, key []byte, h u
 }
 
 // open marks slot j used for (rule, typ, key) and returns it.
-func (t *batchTable) open(j int, rule uint32, typ kafkaout.PayloadType, key []byte, h uint64, topic string, limit uint32, now int64) *slot {
+func (t *batchTable) open(j int, rule uint32, typ kafkaout.PayloadType, k *msgKey, topic string, limit uint32, now int64) *slot {
 	s := &t.slots[j]
-	s.used, s.rule, s.typ, s.hash, s.topic, s.limit, s.opened = true, rule, typ, h, topic, limit, now
-	s.key = append(s.key[:0], key...)
+	s.used, s.rule, s.typ, s.hash, s.topic, s.limit, s.opened = true, rule, typ, k.h, topic, limit, now
+	if k.fk != nil {
+		s.fk, s.hasFK = *k.fk, true
+		s.key = report.AppendFlowKey(s.key[:0], k.fk) // once per message
+	} else {
+		s.hasFK = false
+		s.key = append(s.key[:0], k.raw...)
+	}
 	s.buf = s.buf[:0]
 	if s.home != nil {
 		s.buf = s.home // a buffer that outgrew its place (one item above max_bytes) goes back to it
 	}
 	s.count, s.packets, s.first, s.last = 0, 0, 0, 0
-	s.ks = t.keys.get(typ, key, h, now)
+	s.ks = t.keys.get(typ, s.key, k.h, now)
 	s.prev, s.next = t.tail, -1
 	if t.tail >= 0 {
 		t.slots[t.tail].next = int32(j)

@@ -50,8 +50,7 @@ type kafkaWorker struct {
 	rs      *ruleSet
 	now     int64
 	epoch   time.Time
-	keyBuf  []byte
-	keys    [][]byte // FlowKey bytes of the reports of one packet
+	mkeys   []msgKey // keys of the reports of one packet
 	enc     []byte
 	entry   report.PacketEntry
 	trailer report.BatchTrailer
@@ -166,8 +165,8 @@ func (w *kafkaWorker) handle(m *dpdk.Mbuf) bool {
 	typ := ri.payload()
 	// Make room first, so that a blocked sink never leaves a packet half
 	// taken: every slot this packet's reports go to must fit them.
-	if len(w.keys) < len(reports) {
-		w.keys = append(w.keys, make([][]byte, len(reports)-len(w.keys))...)
+	if len(w.mkeys) < len(reports) {
+		w.mkeys = make([]msgKey, len(reports)) // sized at start for the largest group a frame holds
 	}
 	// An upper bound of a report's encoded size: its metadata and
 	// truncated headers come from the frame, and encoding at most
@@ -175,15 +174,14 @@ func (w *kafkaWorker) handle(m *dpdk.Mbuf) bool {
 	// fields.
 	bound := 8*len(m.Data()) + 256
 	for i := range reports {
-		r := &reports[i]
-		w.keys[i] = report.AppendFlowKey(w.keys[i][:0], &r.Key)
-		if !w.ensureRoom(ri, typ, w.keys[i], bound) {
+		w.mkeys[i] = reportKey(&reports[i].Key, ri.id, typ) // hashed once, from the fixed form
+		if !w.ensureRoom(ri, typ, &w.mkeys[i], bound) {
 			return false
 		}
 	}
 	for i := range reports {
 		r := &reports[i]
-		s := w.slotFor(ri, typ, w.keys[i])
+		s := w.slotFor(ri, typ, &w.mkeys[i])
 		if s == nil {
 			if i == 0 {
 				w.c.Drops[DropSinkFull].Add(1) // evicting another flow failed
@@ -213,10 +211,11 @@ func (w *kafkaWorker) add(ri *ruleInfo, typ kafkaout.PayloadType, key, item []by
 		w.c.Drops[DropTooLarge].Add(packets)
 		return true
 	}
-	if !w.ensureRoom(ri, typ, key, len(item)) {
+	k := rawKey(key, ri.id, typ)
+	if !w.ensureRoom(ri, typ, &k, len(item)) {
 		return false
 	}
-	s := w.slotFor(ri, typ, key)
+	s := w.slotFor(ri, typ, &k)
 	if s == nil {
 		w.c.Drops[DropSinkFull].Add(packets)
 		return true
@@ -251,9 +250,8 @@ func (w *kafkaWorker) slotIndex(s *slot) int { return int(s.idx) }
 // ensureRoom flushes the open message of the key if size more bytes would
 // overflow it, and evicts a colliding one if the key has no slot. It
 // returns false if a flush is blocked.
-func (w *kafkaWorker) ensureRoom(ri *ruleInfo, typ kafkaout.PayloadType, key []byte, size int) bool {
-	h := keyHash(ri.id, typ, key)
-	j, victim := w.table.find(ri.id, typ, key, h)
+func (w *kafkaWorker) ensureRoom(ri *ruleInfo, typ kafkaout.PayloadType, k *msgKey, size int) bool {
+	j, victim := w.table.find(ri.id, typ, k)
 	if j < 0 {
 		return w.flush(victim) || w.blocked == 0
 	}
@@ -266,9 +264,8 @@ func (w *kafkaWorker) ensureRoom(ri *ruleInfo, typ kafkaout.PayloadType, key []b
 
 // slotFor returns the open message of the key, opening one (evicting a
 // colliding flow if needed); nil if the eviction failed.
-func (w *kafkaWorker) slotFor(ri *ruleInfo, typ kafkaout.PayloadType, key []byte) *slot {
-	h := keyHash(ri.id, typ, key)
-	j, victim := w.table.find(ri.id, typ, key, h)
+func (w *kafkaWorker) slotFor(ri *ruleInfo, typ kafkaout.PayloadType, k *msgKey) *slot {
+	j, victim := w.table.find(ri.id, typ, k)
 	if j < 0 {
 		if !w.flush(victim) {
 			if w.blocked != 0 {
@@ -288,7 +285,7 @@ func (w *kafkaWorker) slotFor(ri *ruleInfo, typ kafkaout.PayloadType, key []byte
 	if typ == kafkaout.PayloadReport || typ == kafkaout.PayloadHistogram {
 		limit = 1
 	}
-	return w.table.open(j, ri.id, typ, key, h, ri.topic, limit, w.now)
+	return w.table.open(j, ri.id, typ, k, ri.topic, limit, w.now)
 }
 
 // flush submits slot j's message. It returns false if the sink had no room:

@@ -21,12 +21,12 @@ func TestKeyStatesChurn(t *testing.T) {
 	var now int64
 	use := func(k []byte) *keyState {
 		now++
-		h := keyHash(1, kafkaout.PayloadReportBatch, k)
-		j, victim := tbl.find(1, kafkaout.PayloadReportBatch, k, h)
+		mk := rawKey(k, 1, kafkaout.PayloadReportBatch)
+		j, victim := tbl.find(1, kafkaout.PayloadReportBatch, &mk)
 		if j < 0 {
 			j = victim
 		}
-		s := tbl.open(j, 1, kafkaout.PayloadReportBatch, k, h, "t", 1, now)
+		s := tbl.open(j, 1, kafkaout.PayloadReportBatch, &mk, "t", 1, now)
 		s.ks.seq++ // what a flush does
 		ks := s.ks
 		tbl.close(j)
