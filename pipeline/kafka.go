@@ -1,8 +1,6 @@
 package pipeline
 
 import (
-	"time"
-
 	"wire2kafka/dpdk"
 	"wire2kafka/kafkaout"
 	"wire2kafka/report"
@@ -49,15 +47,19 @@ type kafkaWorker struct {
 	retry   []int  // the previous stuck list while it is retried
 	rs      *ruleSet
 	now     int64
-	epoch   time.Time
-	mkeys   []msgKey // keys of the reports of one packet
-	enc     []byte
-	entry   report.PacketEntry
-	trailer report.BatchTrailer
-	ptrail  report.PacketBatchTrailer
+	clk     tscClock
+	// drops and parse errors of the current burst (publish adds them)
+	drops     [NumReasons]uint64
+	parseErrs [report.NumReasons]uint64
+	dropped   bool
+	mkeys     []msgKey // keys of the reports of one packet
+	enc       []byte
+	entry     report.PacketEntry
+	trailer   report.BatchTrailer
+	ptrail    report.PacketBatchTrailer
 }
 
-func (w *kafkaWorker) clock() int64 { return int64(time.Since(w.epoch)) }
+func (w *kafkaWorker) clock() int64 { return w.clk.ns() }
 
 // Poll handles one burst, or retries the blocked flushes.
 func (w *kafkaWorker) Poll() int {
@@ -97,9 +99,32 @@ func (w *kafkaWorker) Poll() int {
 	return work
 }
 
-// publish stores the queued figure: open messages plus the unprocessed
-// part of the burst.
-func (w *kafkaWorker) publish() { w.c.Queued.Store(w.queued + uint64(w.n-w.pos)) }
+// publish adds the burst's drops to the counters and stores the queued
+// figure: open messages plus the unprocessed part of the burst.
+func (w *kafkaWorker) publish() {
+	if w.dropped {
+		for r, n := range w.drops {
+			if n > 0 {
+				w.c.Drops[r].Add(n)
+				w.drops[r] = 0
+			}
+		}
+		for r, n := range w.parseErrs {
+			if n > 0 {
+				w.c.ParseErrors[r].Add(n)
+				w.parseErrs[r] = 0
+			}
+		}
+		w.dropped = false
+	}
+	w.c.Queued.Store(w.queued + uint64(w.n-w.pos))
+}
+
+// drop counts one packet dropped for r, added to the counters per burst.
+func (w *kafkaWorker) drop(r Reason) {
+	w.drops[r]++
+	w.dropped = true
+}
 
 // handle takes one mbuf into open messages. It returns false when the sink
 // is blocked before m could be taken (m stays in the burst).
@@ -110,7 +135,7 @@ func (w *kafkaWorker) handle(m *dpdk.Mbuf) bool {
 		ri = &w.rs.rules[md.rule]
 	}
 	if ri == nil || ri.id == 0 || ri.kafkaWorker < 0 {
-		w.c.Drops[DropNoRule].Add(1)
+		w.drop(DropNoRule)
 		return true
 	}
 	if md.kind == kindHistogram {
@@ -136,11 +161,11 @@ func (w *kafkaWorker) handle(m *dpdk.Mbuf) bool {
 	}
 	if reason != report.ReasonOK {
 		if !primary {
-			w.c.Drops[DropSplit].Add(1)
+			w.drop(DropSplit)
 			return true
 		}
-		w.c.Drops[DropParseError].Add(1)
-		w.c.ParseErrors[reason].Add(1)
+		w.drop(DropParseError)
+		w.parseErrs[reason]++
 		return true
 	}
 	if st := w.dec.Stats(); primary && *st != (report.Stats{}) { // rare: count off the common path
@@ -157,7 +182,7 @@ func (w *kafkaWorker) handle(m *dpdk.Mbuf) bool {
 			}
 		}
 		if n == 0 {
-			w.c.Drops[DropSplit].Add(1)
+			w.drop(DropSplit)
 			return true
 		}
 		reports = reports[:n]

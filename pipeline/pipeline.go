@@ -284,7 +284,7 @@ func (p *Pipeline) buildWorkers(opts Options, ts dpdk.RxTimestamp, hasTS bool) e
 				dec: dec, sink: opts.Sink, maxReports: uint32(cfg.Kafka.Batch.MaxReports), maxBytes: cfg.Kafka.Batch.MaxBytes,
 				linger: int64(time.Duration(cfg.Kafka.Batch.Linger)), policyDrop: cfg.Kafka.Queue.Policy == config.QueueDrop,
 				blockTimeout: int64(time.Duration(cfg.Kafka.Queue.BlockTimeout)), producerID: opts.ProducerID,
-				table: newBatchTable(1024, cfg.Kafka.Batch.KeyStates, cfg.Kafka.Batch.MaxBytes), epoch: time.Now(),
+				table: newBatchTable(1024, cfg.Kafka.Batch.KeyStates, cfg.Kafka.Batch.MaxBytes), clk: newTSCClock(),
 				mkeys: make([]msgKey, cfg.Mempool.DataRoom/4+1)}
 			kafkaNumber++
 			for _, a := range []**dpdk.MbufArray{&w.arr, &w.free} {
