@@ -44,20 +44,7 @@ func (d *Decoder) DispatchKey(frame []byte, k *FlowKey, inner bool) bool {
 		}
 	}
 	*k = FlowKey{}
-	t := &d.outer
-	if t.IPv6 {
-		k.SrcIP.SetIPv6(t.SrcIP[:])
-		k.DstIP.SetIPv6(t.DstIP[:])
-	} else {
-		k.SrcIP.SetIPv4(t.SrcIP[:4])
-		k.DstIP.SetIPv4(t.DstIP[:4])
-	}
-	if t.HasPorts {
-		k.SrcPort, k.DstPort, k.Protocol = t.SrcPort, t.DstPort, ProtoUDP
-		if t.Proto == ipProtoTCP {
-			k.Protocol = ProtoTCP
-		}
-	}
+	k.setFrom(&d.outer)
 	return false
 }
 
@@ -84,28 +71,14 @@ func (d *Decoder) DispatchHashes(frame []byte, inner bool, hs []uint64) int {
 	p := frame[start:end]
 	d.keyOnly = true
 	n := 0
-	for off := trGroupHdrLen; off+trIndivHdrLen <= len(p) && n < len(hs); {
-		h := p[off : off+trIndivHdrLen]
-		body := off + trIndivHdrLen
-		next := body + int(h[1])*4
-		if h[1] == trRepLenToEnd {
-			next = len(p)
-		}
-		if next > len(p) {
+	for off := trGroupHdrLen; n < len(hs); {
+		h, inner, next, ok, use := trIndiv(p, off)
+		if !ok {
 			break
 		}
 		off = next
-		if h[0]>>4 > trRepTypeINT {
+		if !use {
 			continue
-		}
-		c := p[body:next]
-		inner := c
-		if h[0]>>4 == trRepTypeINT && len(c) > 0 {
-			mdEnd := trMainFixedLen + int(h[2])*4
-			if len(c) < mdEnd {
-				continue
-			}
-			inner = c[mdEnd:]
 		}
 		r := d.newReport(0, 0)
 		if d.decodeTRInner(inner, h[0]&0x0f, h[3]&trFlagF != 0, r) == ReasonOK {
@@ -115,6 +88,38 @@ func (d *Decoder) DispatchHashes(frame []byte, inner bool, hs []uint64) int {
 	}
 	d.keyOnly = false
 	return max(n, 1)
+}
+
+// trIndiv locates the individual report at p[off:] of a v2.0 group: its
+// header, its inner contents (after the main contents for RepType INT) and
+// the offset of the next one. ok is false when no complete report starts
+// at off; use is false for other RepTypes and for an MD Length that runs
+// past the report.
+func trIndiv(p []byte, off int) (h, inner []byte, next int, ok, use bool) {
+	if off+trIndivHdrLen > len(p) {
+		return nil, nil, 0, false, false
+	}
+	h = p[off : off+trIndivHdrLen]
+	body := off + trIndivHdrLen
+	next = body + int(h[1])*4
+	if h[1] == trRepLenToEnd {
+		next = len(p)
+	}
+	if next > len(p) {
+		return h, nil, 0, false, false
+	}
+	if h[0]>>4 > trRepTypeINT {
+		return h, nil, next, true, false
+	}
+	inner = p[body:next]
+	if h[0]>>4 == trRepTypeINT && len(inner) > 0 {
+		mdEnd := trMainFixedLen + int(h[2])*4
+		if len(inner) < mdEnd {
+			return h, nil, next, true, false
+		}
+		inner = inner[mdEnd:]
+	}
+	return h, inner, next, true, true
 }
 
 // trDispatchKey keys a Telemetry Report by its first INT or Inner Only
@@ -140,32 +145,18 @@ func (d *Decoder) trDispatchKey(b []byte, k *FlowKey) bool {
 func (d *Decoder) trFirstKey(b, p []byte, r *Report) bool {
 	switch p[0] >> 4 {
 	case 2:
-		for off := trGroupHdrLen; off+trIndivHdrLen <= len(p); {
-			h := p[off : off+trIndivHdrLen]
-			body := off + trIndivHdrLen
-			next := body + int(h[1])*4
-			if h[1] == trRepLenToEnd {
-				next = len(p)
-			}
-			if next > len(p) {
+		for off := trGroupHdrLen; ; {
+			h, inner, next, ok, use := trIndiv(p, off)
+			switch {
+			case !ok:
 				return false
+			case use:
+				return d.decodeTRInner(inner, h[0]&0x0f, h[3]&trFlagF != 0, r) == ReasonOK
+			case h[0]>>4 <= trRepTypeINT:
+				return false // the first INT report is broken: no key
 			}
-			if h[0]>>4 > trRepTypeINT {
-				off = next
-				continue
-			}
-			c := p[body:next]
-			inner := c
-			if h[0]>>4 == trRepTypeINT && len(c) > 0 {
-				mdEnd := trMainFixedLen + int(h[2])*4
-				if len(c) < mdEnd {
-					return false
-				}
-				inner = c[mdEnd:]
-			}
-			return d.decodeTRInner(inner, h[0]&0x0f, h[3]&trFlagF != 0, r) == ReasonOK
+			off = next
 		}
-		return false
 	case 1, 0:
 		rs, why := d.decodeTR(b, 0) // one report, headers only (keyOnly)
 		if why != ReasonOK || len(rs) == 0 {

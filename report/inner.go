@@ -24,23 +24,8 @@ func (d *Decoder) decodeInner(inner []byte, etype uint16, r *Report, tracked boo
 	default:
 		return why
 	}
-	k := &r.Key
-	if t.IPv6 {
-		k.SrcIP.SetIPv6(t.SrcIP[:])
-		k.DstIP.SetIPv6(t.DstIP[:])
-	} else {
-		k.SrcIP.SetIPv4(t.SrcIP[:4])
-		k.DstIP.SetIPv4(t.DstIP[:4])
-	}
-	if !t.HasPorts {
-		return ReasonOK
-	}
-	k.SrcPort, k.DstPort = t.SrcPort, t.DstPort
-	k.Protocol = ProtoUDP
-	if t.Proto == ipProtoTCP {
-		k.Protocol = ProtoTCP
-	}
-	if !tracked {
+	r.Key.setFrom(t)
+	if !t.HasPorts || !tracked {
 		return ReasonOK
 	}
 	byDSCP := !d.cfg.MDDSCPOff && t.DSCP&d.cfg.MDDSCPMask == d.cfg.MDDSCP
@@ -49,4 +34,23 @@ func (d *Decoder) decodeInner(inner []byte, etype uint16, r *Report, tracked boo
 		return ReasonOK
 	}
 	return d.parseINT(inner, t.L4Offset+t.HdrLenL4, r)
+}
+
+// setFrom sets k's addresses, and its ports and protocol (TCP or UDP, as
+// far as t has them), from the 5-tuple t.
+func (k *FlowKey) setFrom(t *FiveTuple) {
+	if t.IPv6 {
+		k.SrcIP.SetIPv6(t.SrcIP[:])
+		k.DstIP.SetIPv6(t.DstIP[:])
+	} else {
+		k.SrcIP.SetIPv4(t.SrcIP[:4])
+		k.DstIP.SetIPv4(t.DstIP[:4])
+	}
+	if !t.HasPorts {
+		return
+	}
+	k.SrcPort, k.DstPort, k.Protocol = t.SrcPort, t.DstPort, ProtoUDP
+	if t.Proto == ipProtoTCP {
+		k.Protocol = ProtoTCP
+	}
 }
