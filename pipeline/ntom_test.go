@@ -3,6 +3,7 @@ package pipeline
 import (
 	"encoding/hex"
 	"testing"
+	"time"
 
 	"wire2kafka/config"
 	"wire2kafka/kafkaout"
@@ -124,4 +125,84 @@ func TestNtoMDispatch(t *testing.T) {
 				len(owner), perWorker, flowIn, acl.Copies, kafka.Drops[DropSplit])
 		})
 	}
+}
+
+// TestNtoMReloadKeepsFlowOrder: a rule spread over two workers while
+// reloads insert and reorder other rules under load: every report still
+// arrives once, equal to the truth and in per-flow order (a rule keeps its
+// id and its workers, and a flow its hash, across reloads).
+func TestNtoMReloadKeepsFlowOrder(t *testing.T) {
+	in := newInjector(t, "ntom-reload")
+	c := *captures["ntom-groups"]
+	c.vdev = in.port.Name()
+	pkts := readPackets(t, c.path)
+	const reports = `  - name: reports
+    protocol: udp
+    dst_port: 32766
+    flow_workers: all
+    kafka_topic: "{sink}"
+`
+	const other = `  - name: other
+    protocol: tcp
+    dst_port: 1
+    kafka_topic: other
+`
+	plans := []*config.Plan{
+		ntomPlan(t, &c, [2]int{1, 2}, [2]int{2, 2}, reports),
+		ntomPlan(t, &c, [2]int{1, 2}, [2]int{2, 2}, other+reports),
+		ntomPlan(t, &c, [2]int{1, 2}, [2]int{2, 2}, reports+other),
+	}
+	rec := kafkaout.NewRecorder(256)
+	p := startPipeline(t, plans[0], rec, "ntom-reload")
+	const rounds = 5
+	var stream [][]byte
+	for range rounds {
+		stream = append(stream, pkts...)
+	}
+	total := uint64(len(stream))
+	errc := make(chan error, 1)
+	var swappedAt []uint64
+	go func() {
+		for i, plan := range plans[1:] {
+			at := total * uint64(i+1) / 3
+			deadline := time.Now().Add(20 * time.Second)
+			for time.Now().Before(deadline) && stageIn(p, config.KindACL) < at {
+				time.Sleep(50 * time.Microsecond)
+			}
+			if err := p.Reload(plan); err != nil {
+				errc <- err
+				return
+			}
+			swappedAt = append(swappedAt, stageIn(p, config.KindACL))
+		}
+		errc <- nil
+	}()
+	in.inject(t, stream)
+	if err := <-errc; err != nil {
+		t.Fatalf("reload: %v", err)
+	}
+	waitCounter(t, "acl in", total, func() uint64 { return stageIn(p, config.KindACL) })
+	if err := p.Stop(10 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	r := finalResult(p)
+	r.checkAccounting(t, int(total))
+	if swappedAt[0] >= total {
+		t.Errorf("reloads after %v of %d packets: not under load", swappedAt, total)
+	}
+	// The stream is the capture rounds times over: per flow, the truth's
+	// reports rounds times, in order.
+	tc := c
+	tr := *c.truth
+	tr.Reports = nil
+	for range rounds {
+		tr.Reports = append(tr.Reports, c.truth.Reports...)
+	}
+	tc.truth = &tr
+	d := decodeRecorded(t, rec.Messages())
+	checkTruth(t, d, &tc, false, true)
+	if r.sum(config.KindACL).Copies == 0 {
+		t.Error("no group was split by flow")
+	}
+	t.Logf("reloads after %v of %d packets; %d copies", swappedAt, total, r.sum(config.KindACL).Copies)
 }
