@@ -1114,6 +1114,31 @@ var specTRCases = []specCase{
 		}}},
 	},
 	{
+		Name:  "TR2 all-ones INT node id is unknown (node_id 0), its hop kept",
+		Cites: "INT v2.1 §5.8: a node that cannot provide a value writes all ones; report.proto Hop.node_id: 0 is reserved (unknown)",
+		Frame: trsV2(trsSink, trsRep(4, trsF, trsBit(2), trsLat(0x444),
+			trsIPv4(trsDSCP(0x17, 0), 17, "10.0.1.1", "10.0.2.2", trsUDP(5353, 53,
+				trsINTMD(0, 0, 2, 6, 0xa000, trsStack2( // bits 0 and 2; Hop ML 2
+					0xffffffff, 0xc1, // newest hop: node id unavailable, hop latency 0xc1
+					0x0a, 0xa1)))))), // source: node 0x0a
+		Want: []specReport{{Key: trsKeyUDP, PacketType: "ipv4", Hops: []specHop{
+			trsSinkHop("00000444"),
+			{NodeID: 0, MD: map[uint32]string{2: "000000c1"}},
+			{NodeID: 0x0a, MD: map[uint32]string{2: "000000a1"}},
+		}}},
+	},
+	{
+		Name:  "TR2 reserved INT shim Type 5: that report is lost (bad_version), the next one kept",
+		Cites: "INT v2.1 §5.7.2 shim Type: 1 INT-MD, 2 INT-Destination, 3 INT-MX, others reserved",
+		Frame: trsV2(trsSink,
+			trsRep(4, trsF, trsBit(2), trsLat(0x444),
+				trsIPv4(trsDSCP(0x17, 0), 17, "10.0.1.1", "10.0.2.2", trsUDP(5353, 53,
+					trsCat(trsShim(5, 0, 3+6, 0), trsMDHdr(2, 0, 2, 5, 0xa000, 0, 0, 0), trsABC)))), // Type 5 (reserved)
+			trsRep(4, trsF, trsBit(2), trsLat(0x555), trsInnerTCP)),
+		Want: []specReport{{Key: trsKeyTCP, PacketType: "ipv4", Hops: []specHop{trsSinkHop("00000555")}}},
+		Lost: map[string]int{"bad_version": 1},
+	},
+	{
 		// TR v2.0 (2c8eaa5) removed the option to pad unavailable report
 		// metadata with all ones; conventions export RepMdBits values "as
 		// carried" and state the all-ones rule for the INT stack only.
