@@ -31,6 +31,12 @@ func (d *Decoder) DispatchKey(frame []byte, k *FlowKey, inner bool) bool {
 	if ParseFiveTuple(frame, &d.outer) != ReasonOK {
 		return false
 	}
+	return d.dispatchKey(frame, k, inner)
+}
+
+// dispatchKey is DispatchKey after the outer headers are parsed into
+// d.outer.
+func (d *Decoder) dispatchKey(frame []byte, k *FlowKey, inner bool) bool {
 	if inner && d.outer.Proto == ipProtoUDP && d.outer.HasPorts {
 		switch {
 		case d.reportPorts.has(d.outer.DstPort):
@@ -58,15 +64,29 @@ func (d *Decoder) DispatchHashes(frame []byte, inner bool, hs []uint64) int {
 	if len(hs) == 0 {
 		return 0
 	}
+	d.begin()
 	var k FlowKey
-	isInner := d.DispatchKey(frame, &k, inner)
-	hs[0] = k.Hash()
-	if !isInner || !d.reportPorts.has(d.outer.DstPort) {
+	if ParseFiveTuple(frame, &d.outer) != ReasonOK {
+		hs[0] = k.Hash()
 		return 1
 	}
+	if inner && d.outer.Proto == ipProtoUDP && d.outer.HasPorts && d.reportPorts.has(d.outer.DstPort) {
+		if n := d.trHashes(frame, hs); n > 0 {
+			return n // a v2.0 group: one walk over its reports
+		}
+	}
+	d.dispatchKey(frame, &k, inner)
+	hs[0] = k.Hash()
+	return 1
+}
+
+// trHashes writes the flow hash of every report of the Telemetry Report
+// v2.0 group in frame into hs and returns how many (0: not a v2.0 group,
+// or no report whose headers parse).
+func (d *Decoder) trHashes(frame []byte, hs []uint64) int {
 	start, end, why := udpPayload(frame, &d.outer)
 	if why != ReasonOK || end-start < trGroupHdrLen || frame[start]>>4 != 2 {
-		return 1
+		return 0
 	}
 	p := frame[start:end]
 	d.keyOnly = true
@@ -87,7 +107,7 @@ func (d *Decoder) DispatchHashes(frame []byte, inner bool, hs []uint64) int {
 		}
 	}
 	d.keyOnly = false
-	return max(n, 1)
+	return n
 }
 
 // trIndiv locates the individual report at p[off:] of a v2.0 group: its

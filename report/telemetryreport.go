@@ -47,6 +47,13 @@ type trGroup struct {
 	nodeID  uint32
 }
 
+// addKeys puts the group's and the individual report's keys (KeyTRGroup,
+// KeyTRReport) on the report's first hop h.
+func (g *trGroup) addKeys(h *Hop, repInType, flags uint8) {
+	h.AddUint(KeyTRGroup, 6, uint64(g.version)<<40|uint64(g.hwID)<<32|uint64(g.seq))
+	h.Add(KeyTRReport, []byte{repInType, flags})
+}
+
 // decodeTR decodes the UDP payload of d.outer as a Telemetry Report.
 func (d *Decoder) decodeTR(b []byte, rxTime uint64) ([]Report, Reason) {
 	start, end, why := udpPayload(b, &d.outer)
@@ -164,15 +171,12 @@ func (d *Decoder) decodeTRIndiv(c []byte, h []byte, g *trGroup, r *Report) Reaso
 	}
 	local := hop.NumMD > 0
 	d.intSeen = false
-	switch why := d.decodeTRInner(inner, inType, flags&trFlagF != 0, r); why {
-	case ReasonOK:
-	default:
+	if why := d.decodeTRInner(inner, inType, flags&trFlagF != 0, r); why != ReasonOK {
 		return why
 	}
 	d.dropDuplicateSink(r, local)
 	first := &r.Hops[0]
-	first.Add(KeyTRGroup, []byte{g.version, g.hwID, byte(g.seq >> 24), byte(g.seq >> 16), byte(g.seq >> 8), byte(g.seq)})
-	first.Add(KeyTRReport, []byte{h[0], flags})
+	g.addKeys(first, h[0], flags)
 	if dsHdr != [6]byte{} {
 		first.Add(KeyTRDomain, dsHdr[:])
 	}

@@ -15,9 +15,12 @@ const (
 )
 
 // trV1MdBits: v1.0 RepMdBits bit i (of 6, most significant first) ->
-// MetadataType of its 4-byte optional word. The egress timestamp is 4
-// bytes and is zero-extended to the 8 of MetadataType 5.
-var trV1MdBits = [6]uint32{1, 2, 3, 5, 15, 7}
+// MetadataType of its 4-byte optional word and the width it is stored
+// with: the egress timestamp is zero-extended to the 8 of MetadataType 5.
+var trV1MdBits = [6]struct {
+	typ   uint32
+	width int
+}{{1, 4}, {2, 4}, {3, 4}, {5, 8}, {15, 4}, {7, 4}}
 
 // decodeTRv1 decodes a v1.0 report: the fixed header with its optional
 // metadata words, then the inner packet (one report per packet).
@@ -43,7 +46,7 @@ func (d *Decoder) decodeTRv1(p []byte, rxTime uint64) ([]Report, Reason) {
 	q := trV1MinHdrLen
 	for i := 0; i < 6; i++ {
 		if mdBits&(0x20>>i) != 0 {
-			hop.AddWide(trV1MdBits[i], p[q:q+4], 8*boolInt(trV1MdBits[i] == 5)+4*boolInt(trV1MdBits[i] != 5))
+			hop.AddWide(trV1MdBits[i].typ, p[q:q+4], trV1MdBits[i].width)
 			q += 4
 		}
 	}
@@ -111,16 +114,8 @@ func (d *Decoder) finishTRv1(inner []byte, etype uint16, flags uint8, g *trGroup
 	}
 	d.dropDuplicateSink(r, r.Hops[0].NumMD > 0)
 	first := &r.Hops[0]
-	first.Add(KeyTRGroup, []byte{g.version, g.hwID, byte(g.seq >> 24), byte(g.seq >> 16), byte(g.seq >> 8), byte(g.seq)})
-	first.Add(KeyTRReport, []byte{0, flags})
+	g.addKeys(first, 0, flags)
 	d.addINTKeys(first)
 	d.keep(r)
 	return d.reports[:1], ReasonOK
-}
-
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
