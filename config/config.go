@@ -186,7 +186,7 @@ type KafkaBatch struct {
 	// KeyStates is how many message keys (flows) each Kafka worker
 	// remembers the sequence number of. A key not seen while this many
 	// others were is forgotten and starts again at sequence 1. Fixed
-	// memory, about 150 B per state. Default 65536, 64-16777216.
+	// memory, 136 B per state. Default 65536, 64-16777216.
 	KeyStates int `yaml:"key_states"`
 }
 

@@ -83,7 +83,7 @@ func (v *validator) mdDetection() {
 	in := &v.cfg.INT
 	d := &in.MDDSCP
 	switch {
-	case !d.set && !v.given("int.md_dscp", true):
+	case !v.given("int.md_dscp", !d.set):
 		d.Value, d.Mask = DefaultMDDSCP, DefaultMDDSCPMask
 	case d.Off:
 	default:

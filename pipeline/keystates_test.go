@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"runtime"
 	"testing"
+	"unsafe"
 
 	"wire2kafka/kafkaout"
 )
@@ -93,5 +94,13 @@ func TestKeyStatesPinned(t *testing.T) {
 	e := ks.get(kafkaout.PayloadReportBatch, []byte{100}, 100, 200)
 	if e != pinned[3] || e.seq != 0 || ks.evicted != 1 {
 		t.Errorf("after unpinning one state, a new key should evict exactly it (evicted %d)", ks.evicted)
+	}
+}
+
+// TestKeyStateSize pins the per-state memory config/README.md states for
+// kafka.batch.key_states.
+func TestKeyStateSize(t *testing.T) {
+	if n := unsafe.Sizeof(keyState{}); n != 136 {
+		t.Errorf("keyState is %d bytes; config/README.md and config.go say 136", n)
 	}
 }
