@@ -141,6 +141,7 @@ func (w *aclWorker) Poll() int {
 			}
 			continue
 		}
+		metaOf(m).outer = w.ft.Outer()
 		var sport, dport uint16
 		if w.ft.HasPorts {
 			sport, dport = w.ft.SrcPort, w.ft.DstPort
@@ -172,7 +173,7 @@ func (w *aclWorker) Poll() int {
 		if n := len(ri.flowWorkers); n > 1 {
 			// N:M: a flow always takes the same flow (and Kafka) worker. A
 			// group carrying several workers' flows goes to each of them.
-			nh := w.disp.DispatchHashes(m.Data(), ri.out != outRaw, w.hashes)
+			nh := w.disp.DispatchHashesOuter(m.Data(), md.outer, ri.out != outRaw, w.hashes)
 			first := dispatch(w.hashes[0], n)
 			owners := uint16(0)
 			for _, h := range w.hashes[:nh] {

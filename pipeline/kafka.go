@@ -151,7 +151,7 @@ func (w *kafkaWorker) handle(m *dpdk.Mbuf) bool {
 		w.enc = report.AppendPacketEntry(w.enc[:0], &w.entry)
 		return w.add(ri, kafkaout.PayloadPacketBatch, ri.keyFor(w.index), w.enc, md.rxNs, 1)
 	}
-	reports, reason := w.dec.Decode(m.Data(), md.rxNs)
+	reports, reason := w.dec.DecodeOuter(m.Data(), md.rxNs, md.outer)
 	// N:M: a copy of a group split by flow emits only this worker's flows;
 	// the copy of the first report's worker counts the packet's losses.
 	split, primary, my := md.owners != 0, true, 0

@@ -4,6 +4,7 @@ import (
 	"unsafe"
 
 	"wire2kafka/dpdk"
+	"wire2kafka/report"
 )
 
 // Kinds of mbuf travelling through the rings: one element type for every
@@ -14,7 +15,8 @@ const (
 )
 
 // meta is the per-packet metadata in the mbuf private area, written by the
-// stage that learns it: RX the receive time, ACL the rule id.
+// stage that learns it: RX the receive time, ACL the rule id and the outer
+// headers' offsets.
 type meta struct {
 	rxNs uint64 // receive time, ns since the Unix epoch
 	rule uint32 // matching rule id (config.RulePlan.ID); 0 = none
@@ -25,6 +27,9 @@ type meta struct {
 	// copy counts the packet's decode failures.
 	primary uint8
 	owners  uint16
+	// outer is what the ACL worker's parse of the outer headers found, so
+	// the Kafka worker decodes without parsing them again.
+	outer report.Outer
 }
 
 // metaSize is the private area the mempool must reserve per mbuf.

@@ -60,6 +60,17 @@ func TestDecodeDoesNotAllocate(t *testing.T) {
 		if n != 0 {
 			t.Errorf("%s: %v allocations per Decode, want 0", o.Format, n)
 		}
+		var ft report.FiveTuple
+		n = testing.AllocsPerRun(500, func() {
+			f := fs[i%len(fs)]
+			if report.ParseFiveTuple(f, &ft) == report.ReasonOK {
+				d.DecodeOuter(f, uint64(i), ft.Outer())
+			}
+			i++
+		})
+		if n != 0 {
+			t.Errorf("%s: %v allocations per DecodeOuter, want 0", o.Format, n)
+		}
 	}
 	var bad uint64
 	for why, c := range counts {
@@ -72,7 +83,8 @@ func TestDecodeDoesNotAllocate(t *testing.T) {
 	}
 }
 
-// BenchmarkDecode measures Decode per packet for both formats.
+// BenchmarkDecode measures Decode per packet for both formats, and
+// DecodeOuter after another stage's outer parse.
 func BenchmarkDecode(b *testing.B) {
 	for _, o := range []intgen.Options{
 		{Format: intgen.FormatTR, Hops: 4, Packets: 256, Seed: 1},
@@ -87,6 +99,26 @@ func BenchmarkDecode(b *testing.B) {
 			b.ReportAllocs()
 			for i := 0; b.Loop(); i++ {
 				if _, why := d.Decode(fs[i%len(fs)], 1); why != report.ReasonOK {
+					b.Fatal(why)
+				}
+			}
+		})
+		// The pipeline's path: the ACL worker parsed the outer headers.
+		b.Run(string(o.Format)+"-outer-parsed", func(b *testing.B) {
+			d, err := report.NewDecoder(report.Config{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			fs := frames(b, o)
+			outer := make([]report.Outer, len(fs))
+			var ft report.FiveTuple
+			for i, f := range fs {
+				report.ParseFiveTuple(f, &ft)
+				outer[i] = ft.Outer()
+			}
+			b.ReportAllocs()
+			for i := 0; b.Loop(); i++ {
+				if _, why := d.DecodeOuter(fs[i%len(fs)], 1, outer[i%len(fs)]); why != report.ReasonOK {
 					b.Fatal(why)
 				}
 			}

@@ -88,10 +88,6 @@ func (d *Decoder) lose(why Reason) { d.stats.Lost[why]++ }
 // Config returns the decoder's configuration with defaults applied.
 func (d *Decoder) Config() Config { return d.cfg }
 
-// Outer returns the 5-tuple of the outer packet of the last Decode call
-// (valid when that call got past the IP header).
-func (d *Decoder) Outer() *FiveTuple { return &d.outer }
-
 // Decode decodes one Ethernet frame received at rxTime (ns since the Unix
 // epoch). UDP packets to a report port are decoded as Telemetry Reports,
 // UDP packets from or to a SCION port as SCION with ID-INT; anything else is
@@ -106,6 +102,23 @@ func (d *Decoder) Decode(frame []byte, rxTime uint64) ([]Report, Reason) {
 	if why := ParseFiveTuple(frame, &d.outer); why != ReasonOK {
 		return nil, why
 	}
+	return d.decodeParsed(frame, rxTime)
+}
+
+// DecodeOuter is Decode for a frame whose outer headers a stage before
+// parsed with ParseFiveTuple (o is that FiveTuple's Outer): the headers are
+// not parsed again. Results as for Decode with the same frame; an o that
+// does not fit the frame gives ReasonTruncated, never a panic.
+func (d *Decoder) DecodeOuter(frame []byte, rxTime uint64, o Outer) ([]Report, Reason) {
+	d.begin()
+	if !d.outer.load(frame, o, false) {
+		return nil, ReasonTruncated
+	}
+	return d.decodeParsed(frame, rxTime)
+}
+
+// decodeParsed decodes frame after its outer headers are in d.outer.
+func (d *Decoder) decodeParsed(frame []byte, rxTime uint64) ([]Report, Reason) {
 	if d.outer.Proto != ipProtoUDP || !d.outer.HasPorts {
 		return nil, ReasonNotINT
 	}

@@ -65,11 +65,34 @@ func (d *Decoder) DispatchHashes(frame []byte, inner bool, hs []uint64) int {
 		return 0
 	}
 	d.begin()
-	var k FlowKey
 	if ParseFiveTuple(frame, &d.outer) != ReasonOK {
+		var k FlowKey
 		hs[0] = k.Hash()
 		return 1
 	}
+	return d.dispatchHashes(frame, inner, hs)
+}
+
+// DispatchHashesOuter is DispatchHashes for a frame whose outer headers a
+// stage before parsed with ParseFiveTuple (result ReasonOK; o is that
+// FiveTuple's Outer): they are not parsed again. An o that does not fit the
+// frame gives the hash of the empty key, never a panic.
+func (d *Decoder) DispatchHashesOuter(frame []byte, o Outer, inner bool, hs []uint64) int {
+	if len(hs) == 0 {
+		return 0
+	}
+	d.begin()
+	if !d.outer.load(frame, o, true) {
+		var k FlowKey
+		hs[0] = k.Hash()
+		return 1
+	}
+	return d.dispatchHashes(frame, inner, hs)
+}
+
+// dispatchHashes is DispatchHashes after the outer headers are in d.outer.
+func (d *Decoder) dispatchHashes(frame []byte, inner bool, hs []uint64) int {
+	var k FlowKey
 	if inner && d.outer.Proto == ipProtoUDP && d.outer.HasPorts && d.reportPorts.has(d.outer.DstPort) {
 		if n := d.trHashes(frame, hs); n > 0 {
 			return n // a v2.0 group: one walk over its reports

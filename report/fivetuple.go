@@ -165,6 +165,61 @@ func parseL3(b []byte, off int, etype uint16, t *FiveTuple, strict bool) Reason 
 	return ReasonOK
 }
 
+// Outer is a frame's outer headers as ParseFiveTuple found them, in 8
+// bytes: a stage that parsed them already (the ACL worker) hands it on with
+// the packet, so the stages after it do not parse them again
+// (Decoder.DecodeOuter, Decoder.DispatchHashesOuter). Addresses and ports
+// are read back from the frame at these offsets.
+type Outer struct {
+	L4Offset uint16 // FiveTuple.L4Offset
+	L4End    uint16 // FiveTuple.L4End
+	Proto    uint8  // FiveTuple.Proto
+	HasPorts bool   // FiveTuple.HasPorts
+	L3Offset uint8  // FiveTuple.L3Offset (at most 14 + 2 VLAN tags)
+	IPv6     bool   // FiveTuple.IPv6
+}
+
+// Outer returns t in its short form. A frame has at most 65535 bytes (an
+// mbuf's data length), so the offsets fit.
+func (t *FiveTuple) Outer() Outer {
+	return Outer{L4Offset: uint16(t.L4Offset), L4End: uint16(t.L4End), Proto: t.Proto, HasPorts: t.HasPorts,
+		L3Offset: uint8(t.L3Offset), IPv6: t.IPv6}
+}
+
+// load sets the fields of t that the decoders and the dispatch read (the
+// addresses only with addrs) from o and frame. It reports false when o
+// does not fit frame (o did not come from ParseFiveTuple of frame).
+func (t *FiveTuple) load(frame []byte, o Outer, addrs bool) bool {
+	l3, l4, end := int(o.L3Offset), int(o.L4Offset), int(o.L4End)
+	if l4 > end || end > len(frame) || (o.HasPorts && l4+4 > end) {
+		return false
+	}
+	t.Proto, t.HasPorts, t.L3Offset, t.L4Offset, t.L4End, t.IPv6 = o.Proto, o.HasPorts, l3, l4, end, o.IPv6
+	t.SrcPort, t.DstPort = 0, 0
+	if o.HasPorts {
+		t.SrcPort = binary.BigEndian.Uint16(frame[l4:])
+		t.DstPort = binary.BigEndian.Uint16(frame[l4+2:])
+	}
+	if !addrs {
+		return true
+	}
+	if o.IPv6 {
+		if l3+ipv6HdrLen > len(frame) {
+			return false
+		}
+		copy(t.SrcIP[:], frame[l3+8:l3+24])
+		copy(t.DstIP[:], frame[l3+24:l3+40])
+		return true
+	}
+	if l3+ipv4MinHdr > len(frame) {
+		return false
+	}
+	t.SrcIP, t.DstIP = [16]byte{}, [16]byte{}
+	copy(t.SrcIP[:4], frame[l3+12:l3+16])
+	copy(t.DstIP[:4], frame[l3+16:l3+20])
+	return true
+}
+
 // udpPayload returns the UDP payload bounds of a strictly parsed outer
 // packet, checking the UDP length field.
 func udpPayload(b []byte, t *FiveTuple) (int, int, Reason) {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"slices"
 	"testing"
 
 	"google.golang.org/protobuf/proto"
@@ -50,6 +51,35 @@ func checkDispatch(t *testing.T, d *Decoder, frame []byte, hs []uint64) {
 	}
 	if m := d.DispatchHashes(frame, false, hs); m != 1 {
 		t.Fatalf("DispatchHashes without inner: %d hashes", m)
+	}
+}
+
+// checkOuterOnce checks that decoding after another stage's outer parse
+// (DecodeOuter, DispatchHashesOuter: the pipeline's path) gives exactly
+// what parsing again gives (Decode, DispatchHashes). a and b have the same
+// configuration.
+func checkOuterOnce(t *testing.T, a, b *Decoder, frame []byte) {
+	var ft FiveTuple
+	if ParseFiveTuple(frame, &ft) != ReasonOK {
+		return
+	}
+	ra, wa := a.Decode(frame, 1)
+	rb, wb := b.DecodeOuter(frame, 1, ft.Outer())
+	if wa != wb || len(ra) != len(rb) || *a.Stats() != *b.Stats() {
+		t.Fatalf("Decode: %v, %d reports, %+v; DecodeOuter: %v, %d reports, %+v", wa, len(ra), *a.Stats(), wb, len(rb), *b.Stats())
+	}
+	for i := range ra {
+		if ra[i].Key != rb[i].Key || !proto.Equal(ra[i].Proto(), rb[i].Proto()) {
+			t.Fatalf("report %d differs after DecodeOuter", i)
+		}
+	}
+	var ha, hb [64]uint64
+	for _, inner := range []bool{true, false} {
+		na := a.DispatchHashes(frame, inner, ha[:])
+		nb := b.DispatchHashesOuter(frame, ft.Outer(), inner, hb[:])
+		if na != nb || !slices.Equal(ha[:na], hb[:nb]) {
+			t.Fatalf("inner %v: DispatchHashes %x, DispatchHashesOuter %x", inner, ha[:na], hb[:nb])
+		}
 	}
 }
 
@@ -102,7 +132,12 @@ func FuzzDecodeTelemetryReport(f *testing.F) {
 		f.Fatal(err)
 	}
 	// INT also by INT_TBD port (NPT 1/2 paths) and source-only metadata.
-	dm, err := NewDecoder(Config{MDUDPPorts: []uint16{5000, 4790}, SourceOnly: []SourceOnlyMD{{DomainID: 0x5453, Bytes: 8}}})
+	mcfg := Config{MDUDPPorts: []uint16{5000, 4790}, SourceOnly: []SourceOnlyMD{{DomainID: 0x5453, Bytes: 8}}}
+	dm, err := NewDecoder(mcfg)
+	if err != nil {
+		f.Fatal(err)
+	}
+	dm2, err := NewDecoder(mcfg)
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -115,6 +150,7 @@ func FuzzDecodeTelemetryReport(f *testing.F) {
 		rs, why = d.Decode(data, 1)
 		checkDecoded(t, data, rs, why)
 		checkDispatch(t, dm, data, hs)
+		checkOuterOnce(t, dm, dm2, data)
 		// The same bytes after the outer headers, re-wrapped in a valid
 		// Ethernet/IPv4/UDP frame: mutations reach the report headers.
 		if len(data) > udpPayloadOffset {
@@ -124,6 +160,7 @@ func FuzzDecodeTelemetryReport(f *testing.F) {
 			rs, why = dm.Decode(w, 1)
 			checkDecoded(t, w, rs, why)
 			checkDispatch(t, dm, w, hs)
+			checkOuterOnce(t, dm, dm2, w)
 		}
 	})
 }
@@ -131,6 +168,10 @@ func FuzzDecodeTelemetryReport(f *testing.F) {
 func FuzzDecodeIDINT(f *testing.F) {
 	addCaptureSeeds(f, "testdata/idint.pcap")
 	d, err := NewDecoder(Config{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	d2, err := NewDecoder(Config{})
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -143,6 +184,7 @@ func FuzzDecodeIDINT(f *testing.F) {
 			rs, why = d.Decode(w, 1)
 			checkDecoded(t, w, rs, why)
 			checkDispatch(t, d, w, hs)
+			checkOuterOnce(t, d, d2, w)
 		}
 	})
 }
