@@ -56,6 +56,10 @@ type Counters struct {
 	// PartialStacks counts reports whose embedded INT stack was cut by the
 	// reporting switch's truncation (complete hops kept).
 	PartialStacks atomic.Uint64
+	// KeyStatesEvicted counts per-key states a Kafka worker evicted to
+	// make room for new keys (kafka.batch.key_states): an evicted key's
+	// sequence numbers restart at 1 if it returns.
+	KeyStatesEvicted atomic.Uint64
 	// Copies counts the extra copies of packets an ACL worker made: a
 	// Telemetry Report group whose reports belong to flows of several of
 	// an N:M rule's workers goes to each of them, and each emits its own
@@ -94,6 +98,7 @@ type Snapshot struct {
 	ParseErrors                                                                            [report.NumReasons]uint64
 	ReportErrors                                                                           [report.NumReasons]uint64
 	PartialStacks                                                                          uint64
+	KeyStatesEvicted                                                                       uint64
 	Copies                                                                                 uint64
 	Reports, ReportsDropped, Messages, Bytes, Histograms, HistogramsLost, Polls, BusyPolls uint64
 }
@@ -112,6 +117,7 @@ func (c *Counters) Snapshot() Snapshot {
 		s.ReportErrors[i] = c.ReportErrors[i].Load()
 	}
 	s.PartialStacks = c.PartialStacks.Load()
+	s.KeyStatesEvicted = c.KeyStatesEvicted.Load()
 	s.Copies = c.Copies.Load()
 	return s
 }

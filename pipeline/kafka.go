@@ -52,6 +52,7 @@ type kafkaWorker struct {
 	drops     [NumReasons]uint64
 	parseErrs [report.NumReasons]uint64
 	dropped   bool
+	evicted   uint64   // table.keys.evicted as last published
 	mkeys     []msgKey // keys of the reports of one packet
 	enc       []byte
 	entry     report.PacketEntry
@@ -118,6 +119,10 @@ func (w *kafkaWorker) publish() {
 		w.dropped = false
 	}
 	w.c.Queued.Store(w.queued + uint64(w.n-w.pos))
+	if ev := w.table.keys.evicted; ev != w.evicted { // rare: only under key churn
+		w.c.KeyStatesEvicted.Store(ev)
+		w.evicted = ev
+	}
 }
 
 // drop counts one packet dropped for r, added to the counters per burst.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"testing"
 
 	"google.golang.org/protobuf/proto"
@@ -172,5 +173,57 @@ func BenchmarkEncodeDecoded(b *testing.B) {
 			fmt.Printf("BenchmarkEncodeDecoded/%s: proto.Marshal / AppendReport = %.1fx (%.0f ns vs %.0f ns per report)\n",
 				o.Format, marshalNs/appendNs, marshalNs, appendNs)
 		}
+	}
+}
+
+// BenchmarkDecodeEncode measures what the Kafka worker does per report
+// between the ring and the open message, on generated captures (TR: 1+3
+// hops with 3 metadata each, one report per packet; ID-INT: 3 hops with 7
+// metadata each): DecodeOuter after the ACL's outer parse, the flow key's
+// hash, and AppendReport into a message buffer of 256 reports. It reports
+// ns/report and allocs/report (`make bench` case 3; the target is 120 ns).
+func BenchmarkDecodeEncode(b *testing.B) {
+	for _, o := range []intgen.Options{
+		{Format: intgen.FormatTR, Hops: 3, Packets: 256, Seed: 1},
+		{Format: intgen.FormatIDINT, Hops: 3, Packets: 256, Seed: 2},
+	} {
+		b.Run(string(o.Format)+"/decode+append", func(b *testing.B) {
+			d, err := report.NewDecoder(report.Config{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			fs := frames(b, o)
+			outer := make([]report.Outer, len(fs))
+			var ft report.FiveTuple
+			for i, f := range fs {
+				report.ParseFiveTuple(f, &ft)
+				outer[i] = ft.Outer()
+			}
+			buf := make([]byte, 0, 1<<20)
+			var h uint64
+			reports, inMsg := 0, 0
+			var ms0, ms1 runtime.MemStats
+			runtime.ReadMemStats(&ms0)
+			for i := 0; b.Loop(); i++ {
+				rs, why := d.DecodeOuter(fs[i%len(fs)], 1767225600e9, outer[i%len(fs)])
+				if why != report.ReasonOK {
+					b.Fatal(why)
+				}
+				for k := range rs {
+					h ^= rs[k].Key.Hash()
+					buf = report.AppendReport(buf, &rs[k])
+				}
+				reports += len(rs)
+				if inMsg += len(rs); inMsg >= 256 {
+					buf, inMsg = buf[:0], 0
+				}
+			}
+			runtime.ReadMemStats(&ms1)
+			if h == 1 {
+				b.Log("hash sink") // keeps the hashes live
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(reports), "ns/report")
+			b.ReportMetric(float64(ms1.Mallocs-ms0.Mallocs)/float64(reports), "allocs/report")
+		})
 	}
 }

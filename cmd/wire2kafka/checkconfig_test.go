@@ -20,7 +20,8 @@ func TestCheckConfigExamples(t *testing.T) {
 		},
 		"server-16core.yaml": {
 			"-a 0000:3b:00.0 -a 0000:3b:00.1",
-			"lcore 5   p0/kafka-worker-00", "lcore 10  p1/kafka-worker-00",
+			"lcore 5   p0/flow-worker-02 p0/kafka-worker-02", "lcore 10  p1/flow-worker-02 p1/kafka-worker-02",
+			"by flow hash: p0/flow-worker-00,p0/flow-worker-01,p0/flow-worker-02",
 			"connection 1 (kafka)", "histogram 100ns x128 every 1s",
 		},
 		"raw-capture.yaml": {

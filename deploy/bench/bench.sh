@@ -2,15 +2,22 @@
 # bench.sh: `make bench`. Measures wire2kafka against the bare C limit and
 # against the tools people use instead, on this machine, in one run:
 #   1. pipeline (net_pcap infinite_rx, discard sink, full decode + batching)
-#      vs the bare C loop on the same vdev and lcores, 1 and 2 lcores;
+#      vs the bare C loop on the same vdev and lcores, 1 and 2 lcores, next to
+#      dpdk-testpmd --forward-mode=rxonly on the same capture (the machine's
+#      yardstick); one rule spread over 2 flow + 2 Kafka workers (N:M) on 1
+#      and on 2 lcores;
 #   2. into one local Kafka broker: a. wire2kafka batch mode, b. the SCION-INT
 #      way (deploy/bench/scionint), c. tcpreplay -> veth -> tcpdump | kcat -P,
 #      d. Kafka's ProducerPerformance at wire2kafka's message size;
-#   3. encoding: protowire appender vs proto.Marshal (go test ./report -bench);
+#   3. encoding: protowire appender vs proto.Marshal, and decode + encode per
+#      report as the Kafka worker does it (go test ./report -bench);
 #   4. latency: wire (RX) to delivery report at 10%, 50% and 90% of case
 #      2a's rate, the packets offered at that rate to a net_ring port;
 #   5. cost over time: a long run into Kafka at 50% of case 2a's rate, RSS
-#      every second, GC trace.
+#      every second, GC trace, allocations on the lcores (every allocation
+#      recorded, those under a worker's Poll counted);
+#   7. flow churn: 1,000,000 distinct flows once each through one lcore
+#      (discard sink): memory, drops and key-state evictions.
 # Competitors run interleaved (A B A B ...) BENCH_ROUNDS times; the summary
 # (deploy/bench/benchreport) prints one table with medians, spreads and
 # ratios, and writes out/bench/results.json, docs/benchmarks.md and the
@@ -22,8 +29,9 @@
 #
 # Environment: BENCH_SECONDS (measured window per run, default 5),
 # BENCH_WARMUP (seconds, default 1), BENCH_ROUNDS (default 3),
-# BENCH_SOAK_SECONDS (case 5, default 300), BENCH_KAFKA_PORT (default 19392),
-# BENCH_CASES (default "1 2 3 4 5"), BENCH_RATE (packets/s of 100% load in
+# BENCH_SOAK_SECONDS (case 5, default 600), BENCH_KAFKA_PORT (default 19392),
+# BENCH_CASES (default "1 2 3 4 5 7"), BENCH_CHURN_FLOWS (case 7, default
+# 1000000), BENCH_RATE (packets/s of 100% load in
 # cases 4 and 5 when case 2 did not run, default 200000).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
@@ -34,12 +42,13 @@ SMOKE=0
 SECS=${BENCH_SECONDS:-5}
 WARM=${BENCH_WARMUP:-1}
 ROUNDS=${BENCH_ROUNDS:-3}
-SOAK=${BENCH_SOAK_SECONDS:-300}
+SOAK=${BENCH_SOAK_SECONDS:-600}
+CHURN=${BENCH_CHURN_FLOWS:-1000000}
 PORT=${BENCH_KAFKA_PORT:-19392}
-CASES=${BENCH_CASES:-1 2 3 4 5}
+CASES=${BENCH_CASES:-1 2 3 4 5 7}
 OUT=out/bench
 if [ $SMOKE = 1 ]; then
-  SECS=1 WARM=0.3 ROUNDS=1 SOAK=1 OUT=out/bench-smoke
+  SECS=1 WARM=0.3 ROUNDS=1 SOAK=1 CHURN=20000 OUT=out/bench-smoke
 fi
 BENCHTIME=${SECS}s PERF_RECORDS=$(awk -v s="$SECS" 'BEGIN { printf "%d", s * 20000 }')
 [ $SMOKE = 1 ] && BENCHTIME=0.2s PERF_RECORDS=2000
@@ -121,6 +130,19 @@ rules:
   - {name: tr, protocol: udp, dst_port: 32766, priority: 100, service_function: passthrough, flow_worker: 0, kafka_topic: "w2k-bench", output: batch}
 EOF
 }
+# nm LCORES: c1/c2 with one rule spread over 2 flow and 2 Kafka workers
+# (N:M, by monitored flow); LCORES 1: all on lcore 1; 2: the second flow +
+# Kafka worker pair on lcore 2.
+nm() {
+  local l2=1
+  [ "$1" = 2 ] && l2=2
+  config "$1" discard '{policy: busy}' | sed \
+    -e "s/    flow_workers: \[{lcore: [0-9]}\]/    flow_workers: [{lcore: 1}, {lcore: $l2}]/" \
+    -e "s/    kafka_workers: \[{lcore: [0-9]}\]/    kafka_workers: [{lcore: 1}, {lcore: $l2}]/" \
+    -e 's/flow_worker: 0,/flow_workers: all,/'
+}
+nm 1 >"$OUT/n1.yaml"
+nm 2 >"$OUT/n2.yaml"
 config 1 discard '{policy: busy}' >"$OUT/c1.yaml"
 config 2 discard '{policy: busy}' >"$OUT/c2.yaml"
 config 1 kafka '{policy: sleep, sleep_us: 50}' >"$OUT/k1.yaml"
@@ -130,6 +152,25 @@ sed -e 's|{name: net_pcap0, devargs: "[^"]*", |{name: net_ring_paced, |' -e 's/p
   "$OUT/k1.yaml" >"$OUT/l1.yaml"
 
 W2K="$OUT/w2kbench"
+
+# EAL memory for dpdk-testpmd as the pipeline configs' "hugepages: auto"
+# decides it: hugepages when 512 MiB of them are free, else --no-huge.
+hp_free=$(awk '/HugePages_Free/ {f=$2} /Hugepagesize/ {s=$2} END {print f*s/1024}' /proc/meminfo)
+TP_MEM=(--no-huge -m 1024)
+[ "${hp_free%.*}" -ge 512 ] 2>/dev/null && TP_MEM=(-m 512)
+
+# testpmd: dpdk-testpmd --forward-mode=rxonly on the capture for W+S
+# seconds (plus 2 for its start); prints {"mpps": median Rx-pps of the
+# per-second stats after the first non-zero one and the warm-up}.
+testpmd() {
+  local secs
+  secs=$(echo "$WARM + $SECS + 2" | bc)
+  timeout --signal=INT "$secs" dpdk-testpmd -l 0-1 --no-pci --file-prefix "w2k-tp-$$" "${TP_MEM[@]}" \
+    --vdev "net_pcap0,rx_pcap=$PCAP,infinite_rx=1" -- --forward-mode=rxonly --port-topology=loop --auto-start \
+    --stats-period 1 --total-num-mbufs=16384 </dev/null 2>>"$LOG" |
+    awk -v skip="$(echo "$WARM" | cut -d. -f1)" '/Rx-pps:/ { if ($2 == 0 && n == 0) next; n++; if (n > skip) v[m++] = $2 }
+      END { if (m == 0) exit; asort(v); printf "{\"mode\":\"testpmd rxonly\",\"mpps\":%.3f,\"samples\":%d}\n", v[int((m+1)/2)] / 1e6, m }'
+}
 wb() { "$W2K" "$@" -map-lcores -warmup "$WARM" -seconds "$SECS" 2>>"$LOG" | last_json; }
 
 if has_case 1; then
@@ -139,9 +180,14 @@ if has_case 1; then
     record 1 c-1lc "$r" "$(wb cforward -c "$OUT/c1.yaml" -lcores 1)"
     record 1 pipeline-2lc "$r" "$(wb pipeline -c "$OUT/c2.yaml")"
     record 1 c-2lc "$r" "$(wb cforward -c "$OUT/c2.yaml" -lcores 2)"
+    record 1 nm-1lc "$r" "$(wb pipeline -c "$OUT/n1.yaml")"
+    record 1 nm-2lc "$r" "$(wb pipeline -c "$OUT/n2.yaml")"
+    if command -v dpdk-testpmd >/dev/null; then
+      record 1 testpmd-rxonly "$r" "$(testpmd || true)"
+    fi
   done
-  say "case 1: CPU profile of the 1-lcore pipeline"
-  "$W2K" pipeline -c "$OUT/c1.yaml" -map-lcores -warmup "$WARM" -seconds "$SECS" \
+  say "case 1: CPU profile of the 1-lcore N:M pipeline (per-stage costs of the 16-core model)"
+  "$W2K" pipeline -c "$OUT/n1.yaml" -map-lcores -warmup "$WARM" -seconds "$SECS" \
     -cpuprofile "$OUT/pipeline.pprof" 2>>"$LOG" >/dev/null || true
   go tool pprof -top -nodecount=25 "$W2K" "$OUT/pipeline.pprof" >"$OUT/pipeline.pprof.txt" 2>&1 || true
   go tool pprof -top -cum -nodefraction=0 -nodecount=400 "$W2K" "$OUT/pipeline.pprof" >"$OUT/pipeline.pprof.cum.txt" 2>&1 || true
@@ -149,11 +195,13 @@ fi
 
 if has_case 3; then
   say "case 3: encoding, appender vs proto.Marshal ($ROUNDS counts)"
-  go test ./report -run '^$' -bench 'EncodeDecoded' -benchmem -benchtime "$BENCHTIME" -count "$ROUNDS" 2>>"$LOG" |
-    tee -a "$LOG" | awk '/^BenchmarkEncodeDecoded\/.*ns\/op/ {
+  go test ./report -run '^$' -bench 'EncodeDecoded|DecodeEncode' -benchmem -benchtime "$BENCHTIME" -count "$ROUNDS" 2>>"$LOG" |
+    tee -a "$LOG" | awk '/^Benchmark(EncodeDecoded|DecodeEncode)\/.*ns\/op/ {
       split($1, a, "/"); who = a[2] "/" a[3]; sub(/-[0-9]+$/, "", who)
       ns = ""; allocs = ""; bytes = ""
       for (i = 2; i <= NF; i++) { if ($i == "ns/op") ns = $(i-1); if ($i == "allocs/op") allocs = $(i-1); if ($i == "B/op") bytes = $(i-1) }
+      # DecodeEncode reports per report, not per packet (op).
+      for (i = 2; i <= NF; i++) { if ($i == "ns/report") ns = $(i-1); if ($i == "allocs/report") allocs = $(i-1) }
       n[who]++
       printf "{\"case\":\"3\",\"who\":\"%s\",\"round\":%d,\"result\":{\"ns_per_report\":%s,\"allocs_per_report\":%s,\"bytes_per_report\":%s}}\n", who, n[who], ns, allocs, bytes
     }' >>"$RUNS"
@@ -272,9 +320,20 @@ if has_case 5; then
   soak_rate=$(( RATE / 2 ))
   say "case 5: cost over time, ${SOAK}s into Kafka at $soak_rate packets/s (50%), 1 lcore, GODEBUG=gctrace=1"
   GODEBUG=gctrace=1 "$W2K" pipeline -c "$OUT/l1.yaml" -rate "$soak_rate" -pcap "$PCAP" -map-lcores -warmup "$WARM" \
-    -seconds "$SOAK" 2>"$OUT/gctrace.txt" | last_json >"$OUT/soak.json" || true
+    -seconds "$SOAK" -lcore-allocs 2>"$OUT/gctrace.txt" | last_json >"$OUT/soak.json" || true
   gcs=$(grep -c '^gc ' "$OUT/gctrace.txt" || true)
   record 5 soak 1 "$(jq -c --argjson gcs "${gcs:-0}" '. + {gctrace_lines: $gcs}' "$OUT/soak.json" 2>/dev/null || echo '')"
+fi
+
+if has_case 7; then
+  say "case 7: flow churn, $CHURN distinct flows once each, 1 lcore, discard sink"
+  "$BIN" gen -o "$OUT/churn.pcap" -truth /dev/null -format tr -flows "$CHURN" -hops 3 -packets "$CHURN" -seed 3 >>"$LOG" 2>&1
+  sed -e "s|rx_pcap=$PCAP,infinite_rx=1|rx_pcap=$OUT/churn.pcap|" "$OUT/c1.yaml" >"$OUT/churn.yaml"
+  # The capture is read once (no infinite_rx); the window outlasts it.
+  churn_secs=$(( CHURN / 50000 + 5 ))
+  [ $SMOKE = 1 ] && churn_secs=2
+  record 7 churn 1 "$("$W2K" pipeline -c "$OUT/churn.yaml" -map-lcores -warmup 0 -seconds "$churn_secs" -lcore-allocs 2>>"$LOG" | last_json)"
+  rm -f "$OUT/churn.pcap"
 fi
 
 say "summary"

@@ -113,6 +113,7 @@ func (c *Collector) collectWorkers(ch chan<- prometheus.Metric, stats []pipeline
 				ch <- counter(d.reportErrors, n, with(l, report.Reason(r).String())...)
 			}
 			ch <- counter(d.partialStacks, w.PartialStacks, l...)
+			ch <- counter(d.keyStatesEvicted, w.KeyStatesEvicted, l...)
 			ch <- counter(d.workerReports, w.Reports, l...)
 			ch <- counter(d.workerReportsDropped, w.ReportsDropped, l...)
 			ch <- counter(d.workerMessages, w.Messages, l...)

@@ -20,12 +20,12 @@ func with(base []string, more ...string) []string {
 
 // descs are the metric descriptions of the Collector, one per metric name.
 type descs struct {
-	packetsIn, packetsOut, dropped, parseErrors, queued *prometheus.Desc
-	reportErrors, partialStacks, copies                 *prometheus.Desc
-	ringFree, ringCap, polls, busyPolls                 *prometheus.Desc
-	rxBytes, workerReports, workerReportsDropped        *prometheus.Desc
-	workerMessages, workerBytes, batchSize              *prometheus.Desc
-	histograms, histogramsLost                          *prometheus.Desc
+	packetsIn, packetsOut, dropped, parseErrors, queued   *prometheus.Desc
+	reportErrors, partialStacks, copies, keyStatesEvicted *prometheus.Desc
+	ringFree, ringCap, polls, busyPolls                   *prometheus.Desc
+	rxBytes, workerReports, workerReportsDropped          *prometheus.Desc
+	workerMessages, workerBytes, batchSize                *prometheus.Desc
+	histograms, histogramsLost                            *prometheus.Desc
 
 	poolInUse, poolFree *prometheus.Desc
 
@@ -53,6 +53,7 @@ func newDescs() *descs {
 		parseErrors:          desc("parse_errors_total", "Packets dropped because the 5-tuple (ACL) or INT (Kafka worker) did not parse, by decoder reason.", with(w, "reason")...),
 		reportErrors:         desc("report_errors_total", "Individual INT reports a Kafka worker's decoder dropped inside packets that gave other reports (the packet is counted out), by decoder reason.", with(w, "reason")...),
 		copies:               desc("packet_copies_total", "Extra copies of packets an ACL worker made: a Telemetry Report group whose reports belong to flows of several of an N:M rule's workers goes to each (in + copies = out + dropped + queued).", w...),
+		keyStatesEvicted:     desc("key_states_evicted_total", "Per-key states (sequence numbers) a Kafka worker evicted to make room for new flow keys (kafka.batch.key_states); a returning key restarts at sequence 1.", w...),
 		partialStacks:        desc("int_partial_stacks_total", "Reports whose embedded INT stack was cut by the reporting switch's truncation; the complete hops are kept.", w...),
 		queued:               desc("packets_queued", "Packets inside a worker (open batches, pending bursts); in = out + dropped + queued.", w...),
 		ringFree:             desc("ring_free_slots", "Free slots of the worker's input ring.", w...),
@@ -125,7 +126,7 @@ func newDescs() *descs {
 // all lists every description (for Describe).
 func (d *descs) all() []*prometheus.Desc {
 	return []*prometheus.Desc{
-		d.packetsIn, d.packetsOut, d.dropped, d.parseErrors, d.reportErrors, d.partialStacks, d.copies, d.queued, d.ringFree, d.ringCap, d.polls, d.busyPolls,
+		d.packetsIn, d.packetsOut, d.dropped, d.parseErrors, d.reportErrors, d.partialStacks, d.keyStatesEvicted, d.copies, d.queued, d.ringFree, d.ringCap, d.polls, d.busyPolls,
 		d.rxBytes, d.workerReports, d.workerReportsDropped, d.workerMessages, d.workerBytes, d.batchSize,
 		d.histograms, d.histogramsLost, d.poolInUse, d.poolFree,
 		d.portRxPackets, d.portRxBytes, d.portMissed, d.portRxErrors, d.portNoMbuf,

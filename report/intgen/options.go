@@ -21,6 +21,10 @@ const (
 	FormatIDINT Format = "idint" // SCION over IPv4/UDP with an ID-INT header (NextHdr 253)
 )
 
+// MaxFlows is the largest Options.Flows: every flow has its own inner
+// addresses (a 10.0.0.0/8 pair per flow).
+const MaxFlows = 1 << 22
+
 // DefaultStart is the timestamp of the first packet when Options.Start is
 // zero: 2026-01-01T00:00:00Z.
 const DefaultStart = uint64(1767225600) * 1e9
@@ -28,7 +32,7 @@ const DefaultStart = uint64(1767225600) * 1e9
 // Options configures Generate. Zero fields take the defaults noted.
 type Options struct {
 	Format  Format // default FormatTR
-	Flows   int    // number of flows, default 4
+	Flows   int    // number of flows, default 4, at most MaxFlows
 	Hops    int    // INT hops per report (TR: stack entries; ID-INT: stack entries incl. source), default 3
 	Packets int    // packets to write, default 100
 	// Metadata requested per hop. TR: MetadataType numbers 1-8 (stack
@@ -84,8 +88,8 @@ func (o Options) withDefaults() (Options, error) {
 	def(&o.Hops, 3)
 	def(&o.Packets, 100)
 	def(&o.ReportsPerPacket, 1)
-	if o.Flows < 1 || o.Flows > 1<<16 {
-		return o, fmt.Errorf("intgen: flows %d not in 1..65536", o.Flows)
+	if o.Flows < 1 || o.Flows > MaxFlows {
+		return o, fmt.Errorf("intgen: flows %d not in 1..%d", o.Flows, MaxFlows)
 	}
 	if o.Hops < 1 || o.Hops > 16 {
 		return o, fmt.Errorf("intgen: hops %d not in 1..16", o.Hops)

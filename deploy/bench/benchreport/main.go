@@ -42,12 +42,22 @@ type Ratio struct {
 	Met    *bool   `json:"met,omitempty"`
 }
 
+// Goal is an absolute target for one figure, with its verdict.
+type Goal struct {
+	Name   string  `json:"name"`
+	Stat   Stat    `json:"stat"`
+	Target float64 `json:"target"`
+	AtMost bool    `json:"at_most"` // the figure must not exceed Target (else it must reach it)
+	Met    bool    `json:"met"`
+}
+
 // Results is out/bench/results.json.
 type Results struct {
 	Machine  map[string]string          `json:"machine"`
 	Settings map[string]any             `json:"settings"`
 	Figures  map[string]map[string]Stat `json:"figures"` // "case/who" -> field -> stat
 	Ratios   []Ratio                    `json:"ratios"`
+	Goals    []Goal                     `json:"goals"`
 	Soak     map[string]any             `json:"soak,omitempty"`
 	Runs     []run                      `json:"runs"`
 }
@@ -62,6 +72,7 @@ func main() {
 	seconds := flag.Float64("seconds", 0, "measured seconds per run")
 	rounds := flag.Int("rounds", 0, "rounds")
 	soak := flag.Float64("soak", 0, "seconds of the case 5 run")
+	model := flag.String("model", "deploy/config/server-16core.yaml", "config of the 16-core model")
 	flag.Parse()
 	runs, err := readRuns(*runsPath)
 	if err != nil {
@@ -86,7 +97,7 @@ func main() {
 	if *docs != "" {
 		prof, _ := os.ReadFile(*pprofPath)
 		kprof, _ := os.ReadFile(*kafkaPprof)
-		if err := writeDoc(filepath.Join(*docs, "benchmarks.md"), res, charts, string(prof), *pprofPath, string(kprof)); err != nil {
+		if err := writeDoc(filepath.Join(*docs, "benchmarks.md"), res, charts, string(prof), *pprofPath, string(kprof), *model); err != nil {
 			fail(err)
 		}
 		fmt.Printf("\nwrote %s, %s and %d charts\n", filepath.Join(*out, "results.json"), filepath.Join(*docs, "benchmarks.md"), len(charts))
@@ -139,6 +150,7 @@ func summarise(runs []run) *Results {
 	res := &Results{Figures: map[string]map[string]Stat{}, Runs: runs}
 	vals := map[string]map[string][]float64{}
 	for _, r := range runs {
+		addRSSFigures(r.Result)
 		key := r.Case + "/" + r.Who
 		if vals[key] == nil {
 			vals[key] = map[string][]float64{}
@@ -192,12 +204,53 @@ func summarise(runs []run) *Results {
 	ratio("pipeline / C rx->ring->free, 2 lcores (Mpps)", "1", "pipeline-2lc", "c-2lc", "mpps", 0.7)
 	ratio("pipeline / C, 1 lcore (C CPU-ns/pkt / pipeline CPU-ns/pkt)", "1", "c-1lc", "pipeline-1lc", "cpu_ns_per_packet", 0.7)
 	ratio("pipeline 2 lcores / 1 lcore (Mpps)", "1", "pipeline-2lc", "pipeline-1lc", "mpps", 0)
+	ratio("one rule over 2 workers (N:M): 2 lcores / 1 lcore (Mpps)", "1", "nm-2lc", "nm-1lc", "mpps", 1.7)
+	ratio("testpmd rxonly / pipeline, 1 lcore (Mpps): the machine's yardstick", "1", "testpmd-rxonly", "pipeline-1lc", "mpps", 0)
 	ratio("a. wire2kafka / b. SCION-INT way (reports/s)", "2", "a-wire2kafka", "b-scionint", "reports_per_s", 20)
 	ratio("a. wire2kafka / c. tcpdump|kcat (reports/s)", "2", "a-wire2kafka", "c-tcpdump-kcat", "reports_per_s", 0)
 	ratio("a. wire2kafka / d. ProducerPerformance (MB/s)", "2", "a-wire2kafka", "d-producerperf", "mb_per_s", 0.8)
 	ratio("proto.Marshal / appender, TR (ns/report)", "3", "tr/proto.Marshal", "tr/append", "ns_per_report", 0)
 	ratio("proto.Marshal / appender, ID-INT (ns/report)", "3", "idint/proto.Marshal", "idint/append", "ns_per_report", 0)
+	goal := func(name, key, field string, target float64, atMost bool) {
+		st, ok := res.Figures[key][field]
+		if !ok {
+			return
+		}
+		met := st.Median >= target
+		if atMost {
+			met = st.Median <= target
+		}
+		res.Goals = append(res.Goals, Goal{Name: name, Stat: st, Target: target, AtMost: atMost, Met: met})
+	}
+	goal("case 1: Mpps, 1 lcore, full decode + batching, discard sink (2x ESnet per core)", "1/pipeline-1lc", "mpps", 4, false)
+	goal("case 3: decode + encode, ns per TR report (1+3 hops)", "3/tr/decode+append", "ns_per_report", 120, true)
+	goal("case 3: decode + encode, ns per ID-INT report (3 hops)", "3/idint/decode+append", "ns_per_report", 120, true)
+	goal("case 3: decode + encode, allocations per report (TR)", "3/tr/decode+append", "allocs_per_report", 0, true)
+	goal("case 5: RSS growth over the last third of the run (MiB)", "5/soak", "rss_growth_last_third_mb", 5, true)
+	goal("case 5: allocations on the lcores in the run", "5/soak", "lcore_allocs", 0, true)
+	goal("case 7: allocations on the lcores under 1 M new flows", "7/churn", "lcore_allocs", 0, true)
+	goal("case 7: RSS growth over the second half of the churn (MiB)", "7/churn", "rss_growth_second_half_mb", 5, true)
 	return res
+}
+
+// addRSSFigures adds to a result with an RSS series (rss_mb, MiB every
+// second) its first and last value and its growth over the last third and
+// the second half of the series.
+func addRSSFigures(r map[string]any) {
+	rss, ok := r["rss_mb"].([]any)
+	if !ok || len(rss) < 3 {
+		return
+	}
+	f := func(i int) float64 { v, _ := rss[i].(float64); return v }
+	n := len(rss)
+	r["rss_first_mb"], r["rss_last_mb"] = f(0), f(n-1)
+	r["rss_growth_last_third_mb"] = f(n-1) - f(2*n/3)
+	r["rss_growth_second_half_mb"] = f(n-1) - f(n/2)
+	peak := 0.0
+	for i := range rss {
+		peak = max(peak, f(i))
+	}
+	r["rss_max_mb"] = peak
 }
 
 // row is one line of the table: who and the figures shown.
@@ -212,7 +265,12 @@ var tableCols = map[string][]col{
 		{"latency_p50_ms", "p50 ms", "%.2f"}, {"latency_p99_ms", "p99 ms", "%.2f"}, {"latency_p999_ms", "p99.9 ms", "%.2f"},
 		{"latency_messages", "messages", "%.0f"}},
 	"5": {{"offered_per_s", "offered pkts/s", "%.0f"}, {"allocs_per_packet", "allocs/pkt", "%.4f"}, {"gc_count", "GCs", "%.0f"},
-		{"gc_pause_max_us", "max GC pause us", "%.0f"}, {"rx_max_gap_ms", "max RX gap ms", "%.1f"}},
+		{"gc_pause_max_us", "max GC pause us", "%.0f"}, {"rx_max_gap_ms", "max RX gap ms", "%.1f"},
+		{"rss_first_mb", "RSS first MiB", "%.0f"}, {"rss_last_mb", "RSS last MiB", "%.0f"}, {"rss_growth_last_third_mb", "RSS +last third MiB", "%.1f"},
+		{"lcore_allocs", "lcore allocs", "%.0f"}},
+	"7": {{"rx_packets", "packets (= flows)", "%.0f"}, {"drops", "drops", "%.0f"}, {"key_states_evicted", "key states evicted", "%.0f"},
+		{"messages", "messages", "%.0f"}, {"rss_first_mb", "RSS first MiB", "%.0f"}, {"rss_max_mb", "RSS max MiB", "%.0f"},
+		{"rss_growth_second_half_mb", "RSS +2nd half MiB", "%.1f"}, {"heap_inuse_mb", "Go heap in use MiB", "%.1f"}, {"lcore_allocs", "lcore allocs", "%.0f"}},
 }
 
 var caseTitles = map[string]string{
@@ -221,6 +279,7 @@ var caseTitles = map[string]string{
 	"3": "case 3: encoding one decoded Telemetry Report / ID-INT report",
 	"4": "case 4: wire (RX) to delivery report latency, per message (its oldest report), vs offered load",
 	"5": "case 5: cost over time (one long run into Kafka at 50% of case 2a's rate, 1 lcore)",
+	"7": "case 7: flow churn (distinct flows once each, 1 lcore, discard sink; key states 65536 per Kafka worker)",
 }
 
 func keysOf(res *Results, c string) []string {
@@ -246,7 +305,7 @@ func fmtStat(s Stat, format string) string {
 
 // table prints the bench's one table.
 func table(w io.Writer, res *Results) {
-	for _, c := range []string{"1", "2", "3", "4", "5"} {
+	for _, c := range []string{"1", "2", "3", "4", "5", "7"} {
 		ks := keysOf(res, c)
 		if len(ks) == 0 {
 			continue
@@ -269,6 +328,24 @@ func table(w io.Writer, res *Results) {
 	for _, r := range res.Ratios {
 		fmt.Fprintf(w, "  %-50s %s%s\n", r.Name, fmtStat(r.Stat, "%.3g"), verdict(r))
 	}
+	if len(res.Goals) > 0 {
+		fmt.Fprintf(w, "\ntargets (median (min-max)):\n")
+		for _, g := range res.Goals {
+			fmt.Fprintf(w, "  %-76s %-24s %s\n", g.Name, fmtStat(g.Stat, "%.4g"), goalVerdict(g))
+		}
+	}
+}
+
+// goalVerdict says a Goal's target and whether the median met it.
+func goalVerdict(g Goal) string {
+	op := ">="
+	if g.AtMost {
+		op = "<="
+	}
+	if g.Met {
+		return fmt.Sprintf("target %s %g: met", op, g.Target)
+	}
+	return fmt.Sprintf("target %s %g: MISSED", op, g.Target)
 }
 
 func verdict(r Ratio) string {

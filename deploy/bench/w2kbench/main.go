@@ -8,6 +8,8 @@
 //	    With -rate PPS -pcap FILE, a port named net_ring_* is fed by the
 //	    bench at PPS packets per second (cases 4 and 5) instead of a vdev, and
 //	    with the Kafka sink the result has wire-to-delivery percentiles.
+//	    With -lcore-allocs, every allocation is recorded and the result
+//	    counts those whose stack passes through a pipeline worker's Poll.
 //	w2kbench cforward -c FILE [-warmup D] [-seconds N] [-map-lcores] [-lcores 1|2]
 //	    configures the first port of FILE alone and runs the bare C loop on
 //	    the config's worker lcores: RX + free (1 lcore) or RX -> ring -> free
@@ -49,6 +51,7 @@ type options struct {
 	rate       float64
 	pcap       string
 	memprofile string
+	lcoreAlloc bool
 }
 
 func main() {
@@ -68,7 +71,11 @@ func main() {
 	fs.StringVar(&o.memprofile, "memprofile", "", "pipeline: write an allocation profile (all allocations since start) after the window")
 	fs.Float64Var(&o.rate, "rate", 0, "pipeline: packets/s offered to the config's net_ring_* port")
 	fs.StringVar(&o.pcap, "pcap", "", "pipeline: capture offered with -rate")
+	fs.BoolVar(&o.lcoreAlloc, "lcore-allocs", false, "pipeline: record every allocation and count those made on the lcores in the window (slower)")
 	fs.Parse(os.Args[2:])
+	if o.lcoreAlloc {
+		runtime.MemProfileRate = 1 // every allocation, from here on
+	}
 	if o.config == "" {
 		fmt.Fprintln(os.Stderr, "w2kbench: -c FILE is required")
 		os.Exit(2)

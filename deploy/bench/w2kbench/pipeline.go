@@ -45,7 +45,9 @@ type PipelineResult struct {
 	CPUSeconds      float64   `json:"cpu_seconds"` // utime+stime of the process in the window
 	CPUSecPerMRep   float64   `json:"cpu_s_per_mreports"`
 	CPUNsPerPkt     float64   `json:"cpu_ns_per_packet"`
-	Drops           uint64    `json:"drops"` // pipeline drops in the window
+	Drops           uint64    `json:"drops"`                  // pipeline drops in the window
+	KeyEvicted      uint64    `json:"key_states_evicted"`     // Kafka workers' per-key states evicted in the window
+	LcoreAllocs     *uint64   `json:"lcore_allocs,omitempty"` // -lcore-allocs: allocations on the lcores (a worker's Poll) in the window
 	Accounting      string    `json:"accounting"`
 	// Paced runs (-rate): packets offered and refused by the full RX ring
 	// of the port, and the wire-to-delivery latency of the messages
@@ -61,7 +63,7 @@ type PipelineResult struct {
 // counters are the figures read at both ends of the window.
 type counters struct {
 	at                       time.Time
-	rx, out, drops           uint64
+	rx, out, drops, evicted  uint64
 	reports, messages, bytes uint64
 	mallocs                  uint64
 	cpu                      float64
@@ -110,6 +112,7 @@ func runPipeline(o options) (*PipelineResult, error) {
 				c.rx += s.In
 			case config.KindKafka:
 				c.out += s.Out
+				c.evicted += s.KeyStatesEvicted
 			}
 			c.drops += s.DropTotal()
 		}
@@ -132,6 +135,10 @@ func runPipeline(o options) (*PipelineResult, error) {
 			pprof.StartCPUProfile(f)
 			defer f.Close()
 		}
+	}
+	var la0 uint64
+	if o.lcoreAlloc {
+		la0 = lcoreAllocs()
 	}
 	var gcBefore runtime.MemStats
 	runtime.ReadMemStats(&gcBefore)
@@ -160,6 +167,11 @@ func runPipeline(o options) (*PipelineResult, error) {
 	}
 	var gcAfter runtime.MemStats
 	runtime.ReadMemStats(&gcAfter)
+	var lcoreAllocsWindow *uint64
+	if o.lcoreAlloc {
+		n := lcoreAllocs() - la0
+		lcoreAllocsWindow = &n
+	}
 
 	stopErr := p.Stop(time.Duration(cfg.Kafka.FlushTimeout) + 10*time.Second)
 	final := p.Stats()
@@ -173,7 +185,7 @@ func runPipeline(o options) (*PipelineResult, error) {
 	n := len(plan.WorkerLcores())
 	r := &PipelineResult{Mode: "pipeline", Sink: string(cfg.Kafka.Sink), Lcores: n, Seconds: dt,
 		RxPackets: c1.rx - c0.rx, OutPackets: c1.out - c0.out, Reports: c1.reports - c0.reports,
-		Messages: c1.messages - c0.messages, Bytes: c1.bytes - c0.bytes, Drops: c1.drops - c0.drops,
+		Messages: c1.messages - c0.messages, Bytes: c1.bytes - c0.bytes, Drops: c1.drops - c0.drops, KeyEvicted: c1.evicted - c0.evicted, LcoreAllocs: lcoreAllocsWindow,
 		RxMaxGapMs: gap.Seconds() * 1e3, RSSMB: rss, CPUSeconds: c1.cpu - c0.cpu,
 		Accounting: pipeline.Accounting(final)}
 	r.Mpps = float64(r.OutPackets) / dt / 1e6
@@ -311,4 +323,39 @@ func waitFirstDelivery(readSink func() (reports, messages, bytes uint64), limit 
 		time.Sleep(10 * time.Millisecond)
 	}
 	slog.Warn("no delivery report during the warm-up", "waited", limit)
+}
+
+// lcoreAllocs returns the number of allocations so far whose stack passes
+// through a pipeline worker's Poll or the lcore loop, from the runtime's
+// memory profile (complete with -lcore-allocs, which sets MemProfileRate
+// to 1). It runs two collections first: the profile lags up to two cycles.
+func lcoreAllocs() uint64 {
+	runtime.GC()
+	runtime.GC()
+	n, _ := runtime.MemProfile(nil, true)
+	var recs []runtime.MemProfileRecord
+	for {
+		recs = make([]runtime.MemProfileRecord, n+64)
+		var ok bool
+		if n, ok = runtime.MemProfile(recs, true); ok {
+			recs = recs[:n]
+			break
+		}
+	}
+	var total uint64
+	for i := range recs {
+		frames := runtime.CallersFrames(recs[i].Stack())
+		for {
+			f, more := frames.Next()
+			if f.Function == "wire2kafka/pipeline.(*lcore).run" ||
+				(strings.HasPrefix(f.Function, "wire2kafka/pipeline.(*") && strings.HasSuffix(f.Function, "Worker).Poll")) {
+				total += uint64(recs[i].AllocObjects)
+				break
+			}
+			if !more {
+				break
+			}
+		}
+	}
+	return total
 }
