@@ -160,11 +160,11 @@ TP_MEM=(--no-huge -m 1024)
 [ "${hp_free%.*}" -ge 512 ] 2>/dev/null && TP_MEM=(-m 512)
 
 # testpmd: dpdk-testpmd --forward-mode=rxonly on the capture for W+S
-# seconds (plus 2 for its start); prints {"mpps": median Rx-pps of the
+# seconds (plus 4 for its start: it loads the capture into mbufs); prints {"mpps": median Rx-pps of the
 # per-second stats after the first non-zero one and the warm-up}.
 testpmd() {
   local secs
-  secs=$(echo "$WARM + $SECS + 2" | bc)
+  secs=$(echo "$WARM + $SECS + 4" | bc)
   timeout --signal=INT "$secs" dpdk-testpmd -l 0-1 --no-pci --file-prefix "w2k-tp-$$" "${TP_MEM[@]}" \
     --vdev "net_pcap0,rx_pcap=$PCAP,infinite_rx=1" -- --forward-mode=rxonly --port-topology=loop --auto-start \
     --stats-period 1 --total-num-mbufs=16384 </dev/null 2>>"$LOG" |
