@@ -109,12 +109,12 @@ type INT struct {
 	// [telemetry_report, idint].
 	Formats []INTFormat `yaml:"formats"`
 	// TelemetryReportPorts are the UDP destination ports of Telemetry
-	// Reports. Default [32766] (report.DefaultReportPort) when
+	// Reports. Default [32766] (intdecode.DefaultReportPort) when
 	// telemetry_report is in Formats.
 	TelemetryReportPorts []int `yaml:"telemetry_report_ports"`
 	// IDINTPorts are the UDP ports (source or destination) of the SCION
 	// underlay that carries ID-INT. Default [30041, 30042, 50000]
-	// (report.DefaultSCIONPorts: end host dispatcher and border router)
+	// (intdecode.DefaultSCIONPorts: end host dispatcher and border router)
 	// when idint is in Formats.
 	IDINTPorts []int `yaml:"idint_ports"`
 	// MDDSCP marks the inner packets of Telemetry Reports that carry an

@@ -4,8 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"time"
-
-	"wire2kafka/report"
+	"wire2kafka/report/intdecode"
 )
 
 func (v *validator) intSettings() {
@@ -34,7 +33,7 @@ func (v *validator) intSettings() {
 			v.c.errf(path, "must list at least one UDP port for %s", f)
 		}
 	}
-	portsFor("int.telemetry_report_ports", &in.TelemetryReportPorts, FormatTelemetryReport, []int{report.DefaultReportPort})
+	portsFor("int.telemetry_report_ports", &in.TelemetryReportPorts, FormatTelemetryReport, []int{intdecode.DefaultReportPort})
 	portsFor("int.idint_ports", &in.IDINTPorts, FormatIDINT, defaultIDINTPorts())
 	used := map[int]string{}
 	for _, l := range []struct {
@@ -62,8 +61,8 @@ func (v *validator) intSettings() {
 
 // defaultIDINTPorts are the decoder's default SCION underlay ports.
 func defaultIDINTPorts() []int {
-	out := make([]int, len(report.DefaultSCIONPorts))
-	for i, p := range report.DefaultSCIONPorts {
+	out := make([]int, len(intdecode.DefaultSCIONPorts))
+	for i, p := range intdecode.DefaultSCIONPorts {
 		out[i] = int(p)
 	}
 	return out

@@ -79,3 +79,50 @@ func TestServiceFunctionsDoNotAllocate(t *testing.T) {
 		t.Errorf("%v allocations per packet", allocs)
 	}
 }
+
+// TestFunctionsApply: each rule id gets its own function and state; ids
+// without a rule are NoRule; a histogram rule that does not list this
+// worker has no histogram here (its in-flight packets count as
+// summarized); Apply does not allocate.
+func TestFunctionsApply(t *testing.T) {
+	rules := []Rule{
+		{}, // id 0: no rule
+		{Function: FnPassthrough, Here: true},
+		{Function: FnSampling, Here: true, SamplingRate: 3},
+		{Function: FnHistogram, Here: true, Resolution: 10, Buckets: 4, Interval: 1e9},
+		{Function: FnDrop, Here: true},
+		{Function: FnHistogram, Here: false, Resolution: 10, Buckets: 4, Interval: 1e9},
+		{Function: FnPassthrough, Here: false}, // moved away by a reload: still passes
+	}
+	f := NewFunctions(rules, 0)
+	for _, tt := range []struct {
+		rule uint32
+		want []Verdict
+	}{
+		{0, []Verdict{NoRule, NoRule}},
+		{1, []Verdict{Keep, Keep, Keep}},
+		{2, []Verdict{Keep, SampledOut, SampledOut, Keep, SampledOut}},
+		{3, []Verdict{Summarized, Summarized}},
+		{4, []Verdict{RuleDrop}},
+		{5, []Verdict{Summarized}},
+		{6, []Verdict{Keep}},
+		{7, []Verdict{NoRule}}, // beyond the rule set
+	} {
+		for i, want := range tt.want {
+			if got := f.Apply(tt.rule, uint64(100*(i+1))); got != want {
+				t.Errorf("rule %d packet %d: %d, want %d", tt.rule, i, got, want)
+			}
+		}
+	}
+	if !f.HasHistograms() || f.Histograms()[3] == nil || f.Histograms()[3].Packets() != 2 || f.Histograms()[5] != nil {
+		t.Errorf("histograms: %v", f.Histograms())
+	}
+	var ts uint64
+	allocs := testing.AllocsPerRun(1000, func() {
+		ts++
+		f.Apply(uint32(ts%8), ts)
+	})
+	if allocs != 0 {
+		t.Errorf("%v allocations per Apply", allocs)
+	}
+}

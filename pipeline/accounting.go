@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"wire2kafka/report/intdecode"
 
 	"wire2kafka/config"
-	"wire2kafka/report"
 )
 
 // Accounting sums the drops of every stage by reason and checks that each
@@ -34,7 +34,7 @@ func Accounting(stats []WorkerStats) string {
 		for r, n := range s.ReportErrors {
 			if n > 0 {
 				lost += n
-				lostBy[report.Reason(r).String()] += n
+				lostBy[intdecode.Reason(r).String()] += n
 			}
 		}
 		for r, n := range s.Drops {

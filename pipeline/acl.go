@@ -4,10 +4,10 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math/bits"
+	"wire2kafka/report/intdecode"
 
 	"wire2kafka/config"
 	"wire2kafka/dpdk"
-	"wire2kafka/report"
 )
 
 // classifier is one pipeline's rules compiled into an rte_acl context.
@@ -82,9 +82,9 @@ type aclWorker struct {
 	batch    *dpdk.ACLBatch
 	idx      []int // batch position -> burst position
 	burst    int
-	ft       report.FiveTuple
-	disp     *report.Decoder // dispatch keys of rules over several flow workers
-	hashes   []uint64        // flow hashes of one packet's reports
+	ft       intdecode.FiveTuple
+	disp     *intdecode.Decoder // dispatch keys of rules over several flow workers
+	hashes   []uint64           // flow hashes of one packet's reports
 }
 
 func (w *aclWorker) init(p *Pipeline) error {
@@ -130,10 +130,10 @@ func (w *aclWorker) Poll() int {
 	var notIP, noRule, parseErr, copies uint64
 	for i := range n {
 		m := w.arr.At(i)
-		if reason := report.ParseFiveTuple(m.Data(), &w.ft); reason != report.ReasonOK || w.ft.IPv6 {
+		if reason := intdecode.ParseFiveTuple(m.Data(), &w.ft); reason != intdecode.ReasonOK || w.ft.IPv6 {
 			w.drop.Set(nd, m)
 			nd++
-			if reason != report.ReasonOK {
+			if reason != intdecode.ReasonOK {
 				w.c.ParseErrors[reason].Add(1) // per packet, but only for malformed ones
 				parseErr++
 			} else {

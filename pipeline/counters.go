@@ -2,8 +2,7 @@ package pipeline
 
 import (
 	"sync/atomic"
-
-	"wire2kafka/report"
+	"wire2kafka/report/intdecode"
 )
 
 // Reason says why a worker dropped a packet. Reasons are dense so a worker
@@ -47,12 +46,12 @@ type Counters struct {
 	Queued atomic.Uint64 // packets inside the worker (open batches, pending bursts)
 	Drops  [NumReasons]atomic.Uint64
 	// ParseErrors splits DropParseError by decoder reason.
-	ParseErrors [report.NumReasons]atomic.Uint64
+	ParseErrors [intdecode.NumReasons]atomic.Uint64
 	// ReportErrors counts individual INT reports a Kafka worker's decoder
 	// dropped inside packets that gave other reports (a Telemetry Report
 	// group loses only its bad reports), by decoder reason. These are
 	// reports, not packets: the packet is counted out.
-	ReportErrors [report.NumReasons]atomic.Uint64
+	ReportErrors [intdecode.NumReasons]atomic.Uint64
 	// PartialStacks counts reports whose embedded INT stack was cut by the
 	// reporting switch's truncation (complete hops kept).
 	PartialStacks atomic.Uint64
@@ -95,8 +94,8 @@ func (c *Counters) DropTotal() uint64 {
 type Snapshot struct {
 	In, Out, Queued                                                                        uint64
 	Drops                                                                                  [NumReasons]uint64
-	ParseErrors                                                                            [report.NumReasons]uint64
-	ReportErrors                                                                           [report.NumReasons]uint64
+	ParseErrors                                                                            [intdecode.NumReasons]uint64
+	ReportErrors                                                                           [intdecode.NumReasons]uint64
 	PartialStacks                                                                          uint64
 	KeyStatesEvicted                                                                       uint64
 	Copies                                                                                 uint64

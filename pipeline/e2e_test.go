@@ -3,10 +3,10 @@ package pipeline
 import (
 	"strings"
 	"testing"
+	"wire2kafka/report/intdecode"
 
 	"wire2kafka/config"
 	"wire2kafka/kafkaout"
-	"wire2kafka/report"
 )
 
 const trRule = `  - name: telemetry-reports
@@ -49,9 +49,9 @@ func TestEndToEndBatch(t *testing.T) {
 			if n := acl.Drops[DropParseError] + kafka.Drops[DropParseError]; n != uint64(len(c.truth.Malformed)) {
 				t.Errorf("parse errors %d, want %d malformed", n, len(c.truth.Malformed))
 			}
-			want := map[report.Reason]uint64{}
+			want := map[intdecode.Reason]uint64{}
 			for _, m := range c.truth.Malformed {
-				reason, ok := report.ParseReason(m.Reason)
+				reason, ok := intdecode.ParseReason(m.Reason)
 				if !ok {
 					t.Fatalf("truth reason %q", m.Reason)
 				}
@@ -63,12 +63,12 @@ func TestEndToEndBatch(t *testing.T) {
 				}
 			}
 			// Individual reports lost in groups whose other reports went on.
-			lost := map[report.Reason]uint64{}
+			lost := map[intdecode.Reason]uint64{}
 			for _, l := range c.truth.Lost {
-				reason, _ := report.ParseReason(l.Reason)
+				reason, _ := intdecode.ParseReason(l.Reason)
 				lost[reason]++
 			}
-			for reason := range report.NumReasons {
+			for reason := range intdecode.NumReasons {
 				if kafka.ReportErrors[reason] != lost[reason] {
 					t.Errorf("report errors %s: %d, want %d", reason, kafka.ReportErrors[reason], lost[reason])
 				}

@@ -9,9 +9,9 @@ import (
 	"wire2kafka/report"
 )
 
-// flowWorker applies each packet's rule service function (passthrough,
-// sampling, histogram, drop) and enqueues what goes on to its Kafka
-// worker's ring. Histograms leave as mbufs of kind kindHistogram carrying an
+// flowWorker moves packets from its ring through their rules' service
+// functions (package flowworker decides per packet) to its Kafka worker's
+// ring, and sends the histograms that are due. Histograms leave as mbufs of kind kindHistogram carrying an
 // encoded report.Histogram, so every ring has one element type.
 type flowWorker struct {
 	c     *Counters
@@ -27,38 +27,28 @@ type flowWorker struct {
 	npend int
 	burst int
 
-	rs         *ruleSet // the rules this state was built for
-	samplers   []flowworker.Sampler
-	histograms []*flowworker.Histogram // by rule id; nil unless a histogram rule of this worker
-	hasHist    bool
-	hist       report.Histogram // reused record
-	histSeq    []uint64         // per rule
-	enc        []byte           // reused encoding buffer
+	rs         *ruleSet              // the rules fns was built for
+	fns        *flowworker.Functions // the rules' service functions and their state
+	rules      []flowworker.Rule     // reused to build fns
+	hist       report.Histogram      // reused record
+	histSeq    []uint64              // per rule
+	enc        []byte                // reused encoding buffer
 	producerID string
 }
 
 // adopt rebuilds the per-rule state for a new rule set (start and reload).
 // Sampling counters and histograms restart with the new rules.
 func (w *flowWorker) adopt(rs *ruleSet) {
-	now := uint64(time.Now().UnixNano())
-	w.samplers = make([]flowworker.Sampler, len(rs.rules))
-	w.histograms = make([]*flowworker.Histogram, len(rs.rules))
-	if len(w.histSeq) < len(rs.rules) {
-		w.histSeq = append(w.histSeq, make([]uint64, len(rs.rules)-len(w.histSeq))...)
-	}
-	w.hasHist = false
+	w.rules = w.rules[:0]
 	for i := range rs.rules {
 		ri := &rs.rules[i]
-		if ri.id == 0 || !slices.Contains(ri.flowWorkers, w.index) {
-			continue
-		}
-		switch ri.sf {
-		case sfSampling:
-			w.samplers[i] = flowworker.NewSampler(ri.samplingRate)
-		case sfHistogram:
-			w.histograms[i] = flowworker.NewHistogram(ri.resolution, ri.buckets, ri.interval, now)
-			w.hasHist = true
-		}
+		r := ri.fn
+		r.Here = ri.id != 0 && slices.Contains(ri.flowWorkers, w.index)
+		w.rules = append(w.rules, r)
+	}
+	w.fns = flowworker.NewFunctions(w.rules, uint64(time.Now().UnixNano()))
+	if len(w.histSeq) < len(rs.rules) {
+		w.histSeq = append(w.histSeq, make([]uint64, len(rs.rules)-len(w.histSeq))...)
 	}
 	w.rs = rs
 }
@@ -71,7 +61,7 @@ func (w *flowWorker) Poll() int {
 		w.adopt(rs)
 	}
 	work := 0
-	if w.hasHist {
+	if w.fns.HasHistograms() {
 		work += w.flushHistograms(w.ctl.phase.Load() >= phaseFlush)
 	}
 	if w.npend > 0 && !w.sendPending() {
@@ -89,31 +79,19 @@ func (w *flowWorker) Poll() int {
 	for i := range n {
 		m := w.arr.At(i)
 		md := metaOf(m)
-		var ri *ruleInfo
-		if md.rule != 0 && int(md.rule) < len(rs.rules) {
-			ri = &rs.rules[md.rule]
-		}
-		switch {
-		case ri == nil || ri.id == 0:
-			noRule++ // the rule vanished in a reload between ACL and here
-		case ri.sf == sfPassthrough:
+		switch w.fns.Apply(md.rule, md.rxNs) {
+		case flowworker.Keep:
 			w.fwd.Set(nf, m)
 			nf++
 			continue
-		case ri.sf == sfSampling:
-			if w.samplers[md.rule].Keep() {
-				w.fwd.Set(nf, m)
-				nf++
-				continue
-			}
+		case flowworker.SampledOut:
 			sampled++
-		case ri.sf == sfHistogram:
-			if h := w.histograms[md.rule]; h != nil {
-				h.Add(md.rxNs)
-			}
+		case flowworker.Summarized:
 			summarized++
-		default:
+		case flowworker.RuleDrop:
 			ruleDrop++
+		default:
+			noRule++ // the rule vanished in a reload between ACL and here
 		}
 		w.drop.Set(nd, m)
 		nd++
@@ -173,12 +151,12 @@ func (w *flowWorker) sendPending() bool {
 // them with packets when force is set (reload, shutdown). It returns the
 // number emitted.
 func (w *flowWorker) flushHistograms(force bool) int {
-	if !w.hasHist || w.rs == nil {
+	if w.fns == nil || !w.fns.HasHistograms() {
 		return 0
 	}
 	now := uint64(time.Now().UnixNano())
 	emitted := 0
-	for id, h := range w.histograms {
+	for id, h := range w.fns.Histograms() {
 		if h == nil || !(h.Due(now) || (force && h.Packets() > 0)) {
 			continue
 		}

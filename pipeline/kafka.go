@@ -4,6 +4,7 @@ import (
 	"wire2kafka/dpdk"
 	"wire2kafka/kafkaout"
 	"wire2kafka/report"
+	"wire2kafka/report/intdecode"
 )
 
 // maxEntryOverhead bounds the trailer a batch gets at flush.
@@ -30,7 +31,7 @@ type kafkaWorker struct {
 	free   *dpdk.MbufArray
 	burst  int
 	pos, n int // unprocessed part of arr (kept while blocked)
-	dec    *report.Decoder
+	dec    *intdecode.Decoder
 	sink   kafkaout.Sink
 
 	maxReports   uint32
@@ -50,7 +51,7 @@ type kafkaWorker struct {
 	clk     tscClock
 	// drops and parse errors of the current burst (publish adds them)
 	drops     [NumReasons]uint64
-	parseErrs [report.NumReasons]uint64
+	parseErrs [intdecode.NumReasons]uint64
 	dropped   bool
 	evicted   uint64   // table.keys.evicted as last published
 	mkeys     []msgKey // keys of the reports of one packet
@@ -164,7 +165,7 @@ func (w *kafkaWorker) handle(m *dpdk.Mbuf) bool {
 		my = int(ri.pos[w.index])
 		primary = int(md.primary) == my
 	}
-	if reason != report.ReasonOK {
+	if reason != intdecode.ReasonOK {
 		if !primary {
 			w.drop(DropSplit)
 			return true
@@ -173,7 +174,7 @@ func (w *kafkaWorker) handle(m *dpdk.Mbuf) bool {
 		w.parseErrs[reason]++
 		return true
 	}
-	if st := w.dec.Stats(); primary && *st != (report.Stats{}) { // rare: count off the common path
+	if st := w.dec.Stats(); primary && *st != (intdecode.Stats{}) { // rare: count off the common path
 		w.countDecodeStats(st)
 	}
 	if split {
@@ -430,7 +431,7 @@ func (w *kafkaWorker) lingerScan(force bool) int {
 
 // countDecodeStats adds the individual reports a packet lost and its
 // partial stacks to the worker's counters.
-func (w *kafkaWorker) countDecodeStats(st *report.Stats) {
+func (w *kafkaWorker) countDecodeStats(st *intdecode.Stats) {
 	for r, n := range st.Lost {
 		if n > 0 {
 			w.c.ReportErrors[r].Add(uint64(n))

@@ -2,9 +2,9 @@ package pipeline
 
 import (
 	"unsafe"
+	"wire2kafka/report/intdecode"
 
 	"wire2kafka/dpdk"
-	"wire2kafka/report"
 )
 
 // Kinds of mbuf travelling through the rings: one element type for every
@@ -29,7 +29,7 @@ type meta struct {
 	owners  uint16
 	// outer is what the ACL worker's parse of the outer headers found, so
 	// the Kafka worker decodes without parsing them again.
-	outer report.Outer
+	outer intdecode.Outer
 }
 
 // metaSize is the private area the mempool must reserve per mbuf.

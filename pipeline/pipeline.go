@@ -19,11 +19,11 @@ import (
 	"fmt"
 	"log/slog"
 	"time"
+	"wire2kafka/report/intdecode"
 
 	"wire2kafka/config"
 	"wire2kafka/dpdk"
 	"wire2kafka/kafkaout"
-	"wire2kafka/report"
 )
 
 // Worker describes one worker for tables and metrics. Read its Counters at
@@ -254,7 +254,7 @@ func (p *Pipeline) buildWorkers(opts Options, ts dpdk.RxTimestamp, hasTS bool) e
 			add(sw, w, w.c, nil)
 		}
 		for _, sw := range pp.ACL {
-			disp, err := report.NewDecoder(decoderConfig(cfg))
+			disp, err := intdecode.NewDecoder(decoderConfig(cfg))
 			if err != nil {
 				return fmt.Errorf("pipeline: decoder: %w", err)
 			}
@@ -276,7 +276,7 @@ func (p *Pipeline) buildWorkers(opts Options, ts dpdk.RxTimestamp, hasTS bool) e
 			add(sw, w, w.c, w.in)
 		}
 		for _, sw := range pp.Kafka {
-			dec, err := report.NewDecoder(decoderConfig(cfg))
+			dec, err := intdecode.NewDecoder(decoderConfig(cfg))
 			if err != nil {
 				return fmt.Errorf("pipeline: decoder: %w", err)
 			}
@@ -319,8 +319,8 @@ func (p *Pipeline) buildWorkers(opts Options, ts dpdk.RxTimestamp, hasTS bool) e
 }
 
 // decoderConfig maps the config's INT section onto the decoder's.
-func decoderConfig(cfg *config.Config) report.Config {
-	var dc report.Config
+func decoderConfig(cfg *config.Config) intdecode.Config {
+	var dc intdecode.Config
 	for _, port := range cfg.INT.TelemetryReportPorts {
 		dc.ReportPorts = append(dc.ReportPorts, uint16(port))
 	}
@@ -333,7 +333,7 @@ func decoderConfig(cfg *config.Config) report.Config {
 		dc.MDUDPPorts = append(dc.MDUDPPorts, uint16(port))
 	}
 	for _, s := range cfg.INT.SourceOnlyMD {
-		dc.SourceOnly = append(dc.SourceOnly, report.SourceOnlyMD{DomainID: uint16(s.DomainID), Bytes: s.Bytes})
+		dc.SourceOnly = append(dc.SourceOnly, intdecode.SourceOnlyMD{DomainID: uint16(s.DomainID), Bytes: s.Bytes})
 	}
 	dc.MaxFrame = cfg.Mempool.DataRoom
 	return dc

@@ -5,17 +5,8 @@ import (
 	"time"
 
 	"wire2kafka/config"
+	"wire2kafka/flowworker"
 	"wire2kafka/kafkaout"
-)
-
-// sfKind is a service function as a small enum for the flow stage's switch.
-type sfKind uint8
-
-const (
-	sfPassthrough sfKind = iota
-	sfSampling
-	sfHistogram
-	sfDrop
 )
 
 // outKind is a rule's output mode as a small enum for the Kafka stage.
@@ -30,19 +21,15 @@ const (
 // ruleInfo is one rule as the workers need it: no strings to compare, no
 // maps, only what the per-packet path reads.
 type ruleInfo struct {
-	id           uint32
-	name         string
-	sf           sfKind
-	samplingRate uint64
-	resolution   uint64 // ns
-	buckets      uint64
-	interval     uint64 // ns
-	out          outKind
-	topic        string
-	flowWorker   int   // within the pipeline: the only one, or the first
-	flowWorkers  []int // all of them; more than one: dispatched by flow hash
-	kafkaWorker  int   // within the pipeline; -1 for drop rules
-	nameKey      []byte
+	id          uint32
+	name        string
+	fn          flowworker.Rule // the service function (Here set per flow worker)
+	out         outKind
+	topic       string
+	flowWorker  int   // within the pipeline: the only one, or the first
+	flowWorkers []int // all of them; more than one: dispatched by flow hash
+	kafkaWorker int   // within the pipeline; -1 for drop rules
+	nameKey     []byte
 	// nameKeys, when the rule spans several Kafka workers, is the key of
 	// its raw and histogram messages per Kafka worker (within the
 	// pipeline): "name/worker", so each key has one producing worker and
@@ -85,10 +72,10 @@ func newRuleSet(plan *config.Plan, gen uint64) *ruleSet {
 	rs := &ruleSet{gen: gen, rules: make([]ruleInfo, maxID+1)}
 	for _, r := range plan.Rules {
 		ri := ruleInfo{
-			id: r.ID, name: r.Name, samplingRate: uint64(r.SamplingRate),
-			resolution: uint64(r.ResolutionNS), buckets: uint64(r.Buckets),
-			interval: uint64(time.Duration(r.ReportInterval).Nanoseconds()),
-			topic:    r.Topic, flowWorker: r.FlowWorkers[0], flowWorkers: r.FlowWorkers, kafkaWorker: r.KafkaWorker,
+			id: r.ID, name: r.Name,
+			fn: flowworker.Rule{Function: flowworker.FnPassthrough, SamplingRate: uint64(r.SamplingRate), Resolution: uint64(r.ResolutionNS), Buckets: uint64(r.Buckets),
+				Interval: uint64(time.Duration(r.ReportInterval).Nanoseconds())},
+			topic: r.Topic, flowWorker: r.FlowWorkers[0], flowWorkers: r.FlowWorkers, kafkaWorker: r.KafkaWorker,
 			nameKey: []byte(r.Name),
 		}
 		if len(r.KafkaWorkers) > 1 {
@@ -106,11 +93,11 @@ func newRuleSet(plan *config.Plan, gen uint64) *ruleSet {
 		}
 		switch r.ServiceFunction {
 		case config.Sampling:
-			ri.sf = sfSampling
+			ri.fn.Function = flowworker.FnSampling
 		case config.Histogram:
-			ri.sf = sfHistogram
+			ri.fn.Function = flowworker.FnHistogram
 		case config.Drop:
-			ri.sf = sfDrop
+			ri.fn.Function = flowworker.FnDrop
 		}
 		switch r.Output {
 		case config.OutputSingle:

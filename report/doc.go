@@ -2,15 +2,15 @@
 // Kafka, in one place and in pure Go (no cgo, no DPDK).
 //
 //   - Report, Hop, Metadatum and FlowKey are flat, reusable structs that the
-//     decoders fill in place and the appenders encode; nothing on the hot
-//     path allocates.
+//     decoders (report/intdecode) fill in place and the appenders encode;
+//     nothing on the hot path allocates. The metadata keys beyond the
+//     MetadataType enum (keys.go) are part of the format.
 //   - AppendReport, AppendFlowKey, AppendBatchEntry, AppendPacketEntry and
 //     AppendHistogram write the wire format of report.proto (package
 //     reportpb) with protowire into a caller's reused buffer.
-//   - Decoder turns a mirrored Ethernet frame carrying a P4.org Telemetry
-//     Report (v2.0, or v0.5/1.0) or a SCION packet with an ID-INT header
-//     into Reports; failures are a Reason (array index for per-worker
-//     counters) and, for other callers, a sentinel error (ErrTruncated...).
+//   - The decoders that fill Reports from mirrored frames live in
+//     report/intdecode; the generator of test captures in report/intgen and
+//     pcap I/O in report/pcap.
 //   - ParseIA and Topic handle ISD-AS numbers and the SCION-INT topic names
 //     (1-ff00:0:1, sink 1 -> ASff00_0_1-1).
 //

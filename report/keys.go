@@ -30,13 +30,3 @@ const (
 // MaxDomainMD is the most Telemetry Report domain-specific metadata bytes
 // exported (under KeyTRDomainMD and KeyTRDomainMD+1).
 const MaxDomainMD = 16
-
-// allOnes reports whether v is all 0xff bytes (INT's "value unavailable").
-func allOnes(v []byte) bool {
-	for _, c := range v {
-		if c != 0xff {
-			return false
-		}
-	}
-	return len(v) > 0
-}

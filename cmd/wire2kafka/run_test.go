@@ -14,10 +14,10 @@ import (
 	"syscall"
 	"testing"
 	"time"
+	"wire2kafka/report/intdecode"
 
 	"wire2kafka/config"
 	"wire2kafka/kafkaout/kafkatest"
-	"wire2kafka/report"
 	"wire2kafka/report/intgen"
 	"wire2kafka/report/pcap"
 )
@@ -374,7 +374,7 @@ func TestRunNtoMIntoKafka(t *testing.T) {
 	bin := binary(t)
 	bootstrap := kafkatest.Bootstrap(t)
 	capture, truth := genCapture(t, intgen.Options{Format: intgen.FormatTR, Mix: true, Flows: 48, Packets: 6000, Malformed: 0.01, Seed: 17, Micro: true,
-		Decoder: report.Config{MDUDPPorts: []uint16{intgen.DefaultMDUDPPort}}})
+		Decoder: intdecode.Config{MDUDPPorts: []uint16{intgen.DefaultMDUDPPort}}})
 	topic := kafkatest.TopicName(t)
 	y := fmt.Sprintf(`eal: {lcores: "0-1", memory_mb: 256, file_prefix: %q}
 ports: [{name: net_pcap0, devargs: %q}]

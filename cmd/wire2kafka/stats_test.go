@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"wire2kafka/report/intdecode"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
@@ -15,7 +16,6 @@ import (
 	"wire2kafka/kafkaout"
 	"wire2kafka/pipeline"
 	"wire2kafka/pipeline/metrics"
-	"wire2kafka/report"
 )
 
 // fakeWorkers gives fixed worker statistics; every Stats call adds step
@@ -53,7 +53,7 @@ func testWorkers() []pipeline.WorkerStats {
 			s.Drops[r] = n
 		}
 		if kind == config.KindKafka {
-			s.ParseErrors[report.Reason(1)] = drops[pipeline.DropParseError]
+			s.ParseErrors[intdecode.Reason(1)] = drops[pipeline.DropParseError]
 			s.Reports, s.Messages = out, out/10
 		}
 		return s

@@ -10,7 +10,7 @@
 #      way (deploy/bench/scionint), c. tcpreplay -> veth -> tcpdump | kcat -P,
 #      d. Kafka's ProducerPerformance at wire2kafka's message size;
 #   3. encoding: protowire appender vs proto.Marshal, and decode + encode per
-#      report as the Kafka worker does it (go test ./report -bench);
+#      report as the Kafka worker does it (go test ./report/intdecode -bench);
 #   4. latency: wire (RX) to delivery report at 10%, 50% and 90% of case
 #      2a's rate, the packets offered at that rate to a net_ring port;
 #   5. cost over time: a long run into Kafka at 50% of case 2a's rate, RSS
@@ -195,7 +195,7 @@ fi
 
 if has_case 3; then
   say "case 3: encoding, appender vs proto.Marshal ($ROUNDS counts)"
-  go test ./report -run '^$' -bench 'EncodeDecoded|DecodeEncode' -benchmem -benchtime "$BENCHTIME" -count "$ROUNDS" 2>>"$LOG" |
+  go test ./report/intdecode -run '^$' -bench 'EncodeDecoded|DecodeEncode' -benchmem -benchtime "$BENCHTIME" -count "$ROUNDS" 2>>"$LOG" |
     tee -a "$LOG" | awk '/^Benchmark(EncodeDecoded|DecodeEncode)\/.*ns\/op/ {
       split($1, a, "/"); who = a[2] "/" a[3]; sub(/-[0-9]+$/, "", who)
       ns = ""; allocs = ""; bytes = ""

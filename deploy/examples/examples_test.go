@@ -15,6 +15,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"wire2kafka/report/intdecode"
 
 	"wire2kafka/kafkaout"
 	"wire2kafka/kafkaout/kafkatest"
@@ -171,14 +172,14 @@ func TestUpstreamSchemaConsumer(t *testing.T) {
 	var want []string
 	for _, o := range []intgen.Options{
 		{Format: intgen.FormatTR, Mix: true, Flows: 8, Hops: 2, Packets: 60, ReportsPerPacket: 2, Seed: 31,
-			Decoder: report.Config{MDUDPPorts: []uint16{intgen.DefaultMDUDPPort}}},
+			Decoder: intdecode.Config{MDUDPPorts: []uint16{intgen.DefaultMDUDPPort}}},
 		{Format: intgen.FormatIDINT, Mix: true, Flows: 4, Hops: 3, Packets: 20, Seed: 32},
 	} {
 		var capture, truth strings.Builder
 		if _, err := intgen.Generate(o, &capture, &truth); err != nil {
 			t.Fatal(err)
 		}
-		d, err := report.NewDecoder(o.Decoder)
+		d, err := intdecode.NewDecoder(o.Decoder)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -192,7 +193,7 @@ func TestUpstreamSchemaConsumer(t *testing.T) {
 				break
 			}
 			rs, why := d.Decode(data, ts)
-			if why != report.ReasonOK {
+			if why != intdecode.ReasonOK {
 				t.Fatalf("decode: %v", why)
 			}
 			for i := range rs {

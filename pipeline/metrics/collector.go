@@ -4,13 +4,13 @@ import (
 	"strconv"
 	"sync"
 	"time"
+	"wire2kafka/report/intdecode"
 
 	"github.com/prometheus/client_golang/prometheus"
 
 	"wire2kafka/config"
 	"wire2kafka/kafkaout"
 	"wire2kafka/pipeline"
-	"wire2kafka/report"
 )
 
 // Collector is a prometheus.Collector over wire2kafka's own counters: it
@@ -110,7 +110,7 @@ func (c *Collector) collectWorkers(ch chan<- prometheus.Metric, stats []pipeline
 		case config.KindKafka:
 			c.parseErrors(ch, l, w.ParseErrors)
 			for r, n := range w.ReportErrors {
-				ch <- counter(d.reportErrors, n, with(l, report.Reason(r).String())...)
+				ch <- counter(d.reportErrors, n, with(l, intdecode.Reason(r).String())...)
 			}
 			ch <- counter(d.partialStacks, w.PartialStacks, l...)
 			ch <- counter(d.keyStatesEvicted, w.KeyStatesEvicted, l...)
@@ -123,9 +123,9 @@ func (c *Collector) collectWorkers(ch chan<- prometheus.Metric, stats []pipeline
 	}
 }
 
-func (c *Collector) parseErrors(ch chan<- prometheus.Metric, l []string, errs [report.NumReasons]uint64) {
+func (c *Collector) parseErrors(ch chan<- prometheus.Metric, l []string, errs [intdecode.NumReasons]uint64) {
 	for r, n := range errs {
-		ch <- counter(c.d.parseErrors, n, with(l, report.Reason(r).String())...)
+		ch <- counter(c.d.parseErrors, n, with(l, intdecode.Reason(r).String())...)
 	}
 }
 

@@ -30,11 +30,11 @@ func makeFlows(rng *rand.Rand, n, hops int) []*flow {
 	for i := range fs {
 		dstIA := report.MakeIA(1, 0xff00_0000_0100+uint64(i%16))
 		f := &flow{
-			id:     i,
+			id: i,
 			// 10.1.x.y -> 10.2.x.y for the first 65536 flows, then
 			// 10.3 -> 10.4 and so on (up to MaxFlows).
-			src: [4]byte{10, byte(1 + 2*(i>>16)), byte(i >> 8), byte(i)},
-			dst: [4]byte{10, byte(2 + 2*(i>>16)), byte(i >> 8), byte(i)},
+			src:    [4]byte{10, byte(1 + 2*(i>>16)), byte(i >> 8), byte(i)},
+			dst:    [4]byte{10, byte(2 + 2*(i>>16)), byte(i >> 8), byte(i)},
 			sport:  uint16(10000 + rng.IntN(50000)),
 			dport:  uint16(1 + rng.IntN(1023)),
 			flowID: uint32(rng.IntN(1 << 20)),

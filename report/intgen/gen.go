@@ -5,6 +5,7 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
+	"wire2kafka/report/intdecode"
 
 	"wire2kafka/report"
 	"wire2kafka/report/pcap"
@@ -50,9 +51,9 @@ func (g *gen) nextExp() *report.Report {
 }
 
 // malformedReasons lists the ways a packet is broken, per format.
-var malformedReasons = map[Format][]report.Reason{
-	FormatTR:    {report.ReasonTruncated, report.ReasonBadVersion, report.ReasonBadLength},
-	FormatIDINT: {report.ReasonTruncated, report.ReasonBadVersion, report.ReasonBadLength, report.ReasonUnsupported},
+var malformedReasons = map[Format][]intdecode.Reason{
+	FormatTR:    {intdecode.ReasonTruncated, intdecode.ReasonBadVersion, intdecode.ReasonBadLength},
+	FormatIDINT: {intdecode.ReasonTruncated, intdecode.ReasonBadVersion, intdecode.ReasonBadLength, intdecode.ReasonUnsupported},
 }
 
 // Generate writes a pcap of INT traffic to capture and its ground truth
@@ -107,7 +108,7 @@ func Generate(opts Options, capture, truth io.Writer) (Summary, error) {
 			if len(g.expFlow) > 0 {
 				g.expFlow = g.expFlow[:len(g.expFlow)-1]
 			}
-			if err := tw.lost(i, report.ReasonBadLength); err != nil {
+			if err := tw.lost(i, intdecode.ReasonBadLength); err != nil {
 				return sum, err
 			}
 			sum.Lost++
@@ -115,7 +116,7 @@ func Generate(opts Options, capture, truth io.Writer) (Summary, error) {
 		if !partial && g.rng.Float64() < o.Malformed {
 			rs := malformedReasons[o.Format]
 			why := rs[g.rng.IntN(len(rs))]
-			if why == report.ReasonTruncated {
+			if why == intdecode.ReasonTruncated {
 				g.pkt = g.pkt[:1+g.rng.IntN(len(g.pkt)-1)]
 			} else if o.Format == FormatTR {
 				why = g.breakTR(why)

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+	"wire2kafka/report/intdecode"
 
 	"google.golang.org/protobuf/proto"
 
@@ -19,13 +20,13 @@ import (
 // checkCapture decodes every packet of the capture and checks that the
 // outcome reproduces the truth exactly: same reports, keys, per-flow order,
 // and malformed packets with the same reasons.
-func checkCapture(t *testing.T, capture, truth []byte, cfg report.Config) (reports, malformed int) {
+func checkCapture(t *testing.T, capture, truth []byte, cfg intdecode.Config) (reports, malformed int) {
 	t.Helper()
 	tr, err := ReadTruth(bytes.NewReader(truth))
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := report.NewDecoder(cfg)
+	d, err := intdecode.NewDecoder(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +49,7 @@ func checkCapture(t *testing.T, capture, truth []byte, cfg report.Config) (repor
 			t.Fatal(err)
 		}
 		rs, why := d.Decode(data, ts)
-		if why != report.ReasonOK {
+		if why != intdecode.ReasonOK {
 			if mi >= len(tr.Malformed) || tr.Malformed[mi].Packet != pkt {
 				t.Fatalf("packet %d: decode failed with %v, truth expects reports", pkt, why)
 			}
@@ -60,7 +61,7 @@ func checkCapture(t *testing.T, capture, truth []byte, cfg report.Config) (repor
 		}
 		// Individual reports lost in this packet, by the truth and by the decoder.
 		for ; li < len(tr.Lost) && tr.Lost[li].Packet == pkt; li++ {
-			why, _ := report.ParseReason(tr.Lost[li].Reason)
+			why, _ := intdecode.ParseReason(tr.Lost[li].Reason)
 			if d.Stats().Lost[why] == 0 {
 				t.Fatalf("packet %d: truth has a lost %s report, the decoder lost %v", pkt, why, d.Stats().Lost)
 			}
@@ -105,14 +106,14 @@ func TestGenerateDecodes(t *testing.T) {
 		{Format: FormatIDINT, Flows: 5, Hops: 4, Packets: 300, Malformed: 0.2, Seed: 4},
 		{Format: FormatIDINT, Flows: 2, Hops: 1, Packets: 100, Metadata: []uint32{}, Size: 1000, Seed: 5, Gap: time.Millisecond},
 		{Format: FormatIDINT, Flows: 7, Hops: 8, Packets: 100, Metadata: []uint32{0x01, 0x44, 0x82, 0xc1}, Seed: 6,
-			Decoder: report.Config{SCIONPorts: []uint16{31000}, MaxTruncated: 64}},
+			Decoder: intdecode.Config{SCIONPorts: []uint16{31000}, MaxTruncated: 64}},
 		// Every variant (Options.Mix).
 		{Format: FormatTR, Mix: true, Flows: 16, Hops: 3, Packets: 2000, ReportsPerPacket: 3, Malformed: 0.05, Seed: 7,
-			Decoder: report.Config{MDUDPPorts: []uint16{DefaultMDUDPPort}}},
+			Decoder: intdecode.Config{MDUDPPorts: []uint16{DefaultMDUDPPort}}},
 		{Format: FormatTR, Mix: true, Flows: 8, Hops: 2, Packets: 500, Metadata: []uint32{1, 2, 3, 4, 5, 6, 7, 8}, Seed: 8,
-			Decoder: report.Config{MDUDPPorts: []uint16{4790, 5000}, MDDSCP: 0x20, MDDSCPMask: 0x3c}},
+			Decoder: intdecode.Config{MDUDPPorts: []uint16{4790, 5000}, MDDSCP: 0x20, MDDSCPMask: 0x3c}},
 		{Format: FormatTR, Mix: true, Flows: 8, Hops: 1, Packets: 300, Seed: 9,
-			Decoder: report.Config{MDUDPPorts: []uint16{DefaultMDUDPPort}}},
+			Decoder: intdecode.Config{MDUDPPorts: []uint16{DefaultMDUDPPort}}},
 		{Format: FormatIDINT, Mix: true, Flows: 6, Hops: 4, Packets: 500, Malformed: 0.1, Seed: 10},
 		{Format: FormatIDINT, Mix: true, Flows: 3, Hops: 2, Packets: 200, Metadata: []uint32{0x4e, 0x4f, 0x83, 0x05}, Seed: 11},
 	}
@@ -148,12 +149,12 @@ func TestGenerateDecodes(t *testing.T) {
 
 // TestTestdataCaptures checks the committed captures against their truth.
 func TestTestdataCaptures(t *testing.T) {
-	files, err := filepath.Glob("../testdata/*.pcap")
+	files, err := filepath.Glob("../intdecode/testdata/*.pcap")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(files) == 0 {
-		t.Fatal("no captures in report/testdata")
+		t.Fatal("no captures in report/intdecode/testdata")
 	}
 	for _, f := range files {
 		capture, err := os.ReadFile(f)
@@ -164,7 +165,7 @@ func TestTestdataCaptures(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		reports, malformed := checkCapture(t, capture, truth, report.Config{})
+		reports, malformed := checkCapture(t, capture, truth, intdecode.Config{})
 		tr, err := ReadTruth(bytes.NewReader(truth))
 		if err != nil {
 			t.Fatal(err)

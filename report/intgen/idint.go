@@ -2,6 +2,7 @@ package intgen
 
 import (
 	"encoding/binary"
+	"wire2kafka/report/intdecode"
 
 	"wire2kafka/report"
 )
@@ -113,7 +114,7 @@ func (g *gen) buildIDINT(f *flow, ts uint64, hbh bool) {
 		}
 		fl := len(b)
 		b = append(b, flags, byte(h&0x3f)<<2, mask<<4|byte(mls>>8), byte(mls))
-		hop.Add(report.IDINTKeyFlags, b[fl:fl+2])
+		hop.Add(intdecode.IDINTKeyFlags, b[fl:fl+2])
 		hop.NodeID = f.nodes[h]
 		b = binary.BigEndian.AppendUint32(b, f.nodes[h])
 		v := len(b)
@@ -131,7 +132,7 @@ func (g *gen) buildIDINT(f *flow, ts uint64, hbh bool) {
 			b = randBytes(g.rng, b, l)
 			switch std := idintStdType[m]; std {
 			case 0:
-				hop.Add(report.IDINTKeyInstr+m, b[v:v+l])
+				hop.Add(intdecode.IDINTKeyInstr+m, b[v:v+l])
 			case 4, 5: // 6-byte timestamps, zero-extended
 				var w [8]byte
 				copy(w[8-l:], b[v:v+l])
@@ -142,8 +143,8 @@ func (g *gen) buildIDINT(f *flow, ts uint64, hbh bool) {
 		}
 		// Queue (buffer) id and length together are QUEUE_OCCUPANCY
 		// (BUFFER_OCCUPANCY): id <= 255 in 1 byte, length saturated to 3.
-		occupancy(hop, 3, hop.Get(report.IDINTKeyInstr+0x4e), hop.Get(report.IDINTKeyInstr+0x4f))
-		occupancy(hop, 8, hop.Get(report.IDINTKeyInstr+0x51), hop.Get(report.IDINTKeyInstr+0x52))
+		occupancy(hop, 3, hop.Get(intdecode.IDINTKeyInstr+0x4e), hop.Get(intdecode.IDINTKeyInstr+0x4f))
+		occupancy(hop, 8, hop.Get(intdecode.IDINTKeyInstr+0x51), hop.Get(intdecode.IDINTKeyInstr+0x52))
 		for (len(b)-e)%4 != 0 {
 			b = append(b, 0)
 		}
@@ -174,18 +175,18 @@ func (g *gen) buildIDINT(f *flow, ts uint64, hbh bool) {
 }
 
 // breakIDINT makes the packet in g.pkt malformed for reason why.
-func (g *gen) breakIDINT(why report.Reason) {
+func (g *gen) breakIDINT(why intdecode.Reason) {
 	const idint = 42 + 12 + 16 + 8 + 36 // ID-INT main header offset
 	p := g.pkt[idint:]
 	if g.idintHBH { // the option's fields start after HBH NextHdr/ExtLen and OptType/OptDataLen
 		p = p[4:]
 	}
 	switch why {
-	case report.ReasonBadVersion:
+	case intdecode.ReasonBadVersion:
 		p[0] |= 1 << 5
-	case report.ReasonBadLength:
+	case intdecode.ReasonBadLength:
 		p[2] = 0 // empty stack: the source entry is missing
-	case report.ReasonUnsupported:
+	case intdecode.ReasonUnsupported:
 		p[1] |= 3 << 4 // reserved verifier type
 	}
 }

@@ -8,8 +8,7 @@ package intgen
 import (
 	"fmt"
 	"time"
-
-	"wire2kafka/report"
+	"wire2kafka/report/intdecode"
 )
 
 // Format selects the INT encapsulation to generate.
@@ -63,7 +62,7 @@ type Options struct {
 	Mix bool
 	// Decoder is the decoder configuration the capture targets (ports,
 	// DSCP, truncation); zero fields take report's defaults.
-	Decoder report.Config
+	Decoder intdecode.Config
 }
 
 // DefaultMDUDPPort is the INT_TBD UDP port of mixed captures when
@@ -147,7 +146,7 @@ func (o Options) withDefaults() (Options, error) {
 	if o.Mix && len(o.Decoder.MDUDPPorts) == 0 {
 		o.Decoder.MDUDPPorts = []uint16{DefaultMDUDPPort}
 	}
-	c, err := report.NewDecoder(o.Decoder)
+	c, err := intdecode.NewDecoder(o.Decoder)
 	if err != nil {
 		return o, fmt.Errorf("intgen: %w", err)
 	}

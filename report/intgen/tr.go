@@ -2,6 +2,7 @@ package intgen
 
 import (
 	"encoding/binary"
+	"wire2kafka/report/intdecode"
 
 	"wire2kafka/report"
 )
@@ -103,22 +104,22 @@ const intRHC = 32
 // starts at offset 42. A bad length breaks every individual report, so the
 // whole packet yields none. A v0.5 report has no length field: it gets a
 // bad version instead.
-func (g *gen) breakTR(why report.Reason) report.Reason {
+func (g *gen) breakTR(why intdecode.Reason) intdecode.Reason {
 	p := g.pkt[42:]
 	ver := p[0] >> 4
-	if why == report.ReasonBadVersion || ver == 0 {
+	if why == intdecode.ReasonBadVersion || ver == 0 {
 		p[0] = 3<<4 | p[0]&0x0f
-		return report.ReasonBadVersion
+		return intdecode.ReasonBadVersion
 	}
 	if ver == 1 {
 		p[0] = 1<<4 | 3 // v1.0 Length 3 words: shorter than the fixed header
-		return report.ReasonBadLength
+		return intdecode.ReasonBadLength
 	}
 	for off := 8; off+4 <= len(p); off += 4 + int(p[off+1])*4 {
 		p[off] = 1<<4 | p[off]&0x0f // Inner Only would ignore MD Length
 		p[off+2] = 255              // MD length beyond the report's end
 	}
-	return report.ReasonBadLength
+	return intdecode.ReasonBadLength
 }
 
 // breakLastIndiv gives the last individual report of the TR v2.0 group in

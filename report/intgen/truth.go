@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"wire2kafka/report/intdecode"
 
 	"google.golang.org/protobuf/encoding/protojson"
 
@@ -47,7 +48,7 @@ type TruthLine struct {
 
 	// malformed (a packet yielding no report) and lost (one individual
 	// report of a packet whose other reports are written)
-	Reason string `json:"reason,omitempty"` // report.Reason name
+	Reason string `json:"reason,omitempty"` // intdecode.Reason name
 }
 
 type truthWriter struct {
@@ -82,11 +83,11 @@ func (t *truthWriter) report(pkt, flow, index int, r *report.Report) error {
 		KeyHex: hex.EncodeToString(t.key), Key: key, Report: rep})
 }
 
-func (t *truthWriter) malformed(pkt int, why report.Reason) error {
+func (t *truthWriter) malformed(pkt int, why intdecode.Reason) error {
 	return t.enc.Encode(TruthLine{Type: "malformed", Packet: pkt, Reason: why.String()})
 }
 
-func (t *truthWriter) lost(pkt int, why report.Reason) error {
+func (t *truthWriter) lost(pkt int, why intdecode.Reason) error {
 	return t.enc.Encode(TruthLine{Type: "lost", Packet: pkt, Reason: why.String()})
 }
 
@@ -164,7 +165,7 @@ func (t *Truth) ReportsByKey() map[string][]*reportpb.Report {
 
 // mdDSCPString writes the decoder's INT DSCP setting as "value/mask" or
 // "off".
-func mdDSCPString(c *report.Config) string {
+func mdDSCPString(c *intdecode.Config) string {
 	if c.MDDSCPOff {
 		return "off"
 	}

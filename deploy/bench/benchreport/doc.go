@@ -201,7 +201,7 @@ func writeDoc(path string, res *Results, charts []string, prof, pprofPath, kafka
 	p("   d. `java -cp <kafka jars> org.apache.kafka.tools.ProducerPerformance --topic perf --num-records 20000*S --record-size\n")
 	p("      <a's bytes/message> --throughput -1 --producer-props compression.type=lz4 linger.ms=5 batch.size=1048576`;\n")
 	p("      reports/s = records/s x a's reports per message; MB/s as it prints; CPU (`time`) includes JVM start.\n")
-	p("3. **Encoding**: `go test ./report -run '^$' -bench 'EncodeDecoded|DecodeEncode' -benchmem -benchtime Ss -count R`: decoded\n")
+	p("3. **Encoding**: `go test ./report/intdecode -run '^$' -bench 'EncodeDecoded|DecodeEncode' -benchmem -benchtime Ss -count R`: decoded\n")
 	p("   reports of generated TR and ID-INT packets, `AppendReport` into a reused buffer vs `proto.Marshal` of the generated\n")
 	p("   struct; and `decode+append`, what the Kafka worker does per report: `DecodeOuter` after the ACL's parse, the flow\n")
 	p("   key's hash and `AppendReport` into a 256-report message (ns and allocations per report).\n")

@@ -21,11 +21,11 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+	"wire2kafka/report/intdecode"
 
 	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
 	"google.golang.org/protobuf/proto"
 
-	"wire2kafka/report"
 	"wire2kafka/report/pcap"
 	"wire2kafka/report/reportpb"
 )
@@ -115,7 +115,7 @@ func load(path string) ([]*reportpb.Report, [][]byte, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	dec, err := report.NewDecoder(report.Config{})
+	dec, err := intdecode.NewDecoder(intdecode.Config{})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -130,7 +130,7 @@ func load(path string) ([]*reportpb.Report, [][]byte, error) {
 			return nil, nil, err
 		}
 		reps, reason := dec.Decode(data, ts)
-		if reason != report.ReasonOK {
+		if reason != intdecode.ReasonOK {
 			continue
 		}
 		for i := range reps {

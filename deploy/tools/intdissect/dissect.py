@@ -30,7 +30,7 @@ IPV6_EXT = (0, 43, 60)                            # hop-by-hop, routing, destina
 
 class Malformed(Exception):
     """The packet (or one individual report) cannot be decoded; `reason` as wire2kafka counts
-    it (report.Reason)."""
+    it (intdecode.Reason)."""
 
     def __init__(self, reason):
         super().__init__(reason)

@@ -1,4 +1,4 @@
-package report
+package intdecode
 
 import "encoding/binary"
 

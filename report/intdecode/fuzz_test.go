@@ -1,4 +1,4 @@
-package report
+package intdecode
 
 import (
 	"errors"
@@ -6,6 +6,7 @@ import (
 	"os"
 	"slices"
 	"testing"
+	"wire2kafka/report"
 
 	"google.golang.org/protobuf/proto"
 
@@ -43,7 +44,7 @@ func addCaptureSeeds(f *testing.F, path string) {
 // checkDispatch checks that the dispatch parse of any frame gives between
 // one hash and as many as fit, and a stable first key.
 func checkDispatch(t *testing.T, d *Decoder, frame []byte, hs []uint64) {
-	var k FlowKey
+	var k report.FlowKey
 	d.DispatchKey(frame, &k, true)
 	n := d.DispatchHashes(frame, true, hs)
 	if n < 1 || n > len(hs) {
@@ -86,7 +87,7 @@ func checkOuterOnce(t *testing.T, a, b *Decoder, frame []byte) {
 // checkDecoded checks the invariants of a decode result: reports only on
 // ReasonOK, bounded sizes, and an encoding that proto.Unmarshal reads back
 // as the same report.
-func checkDecoded(t *testing.T, frame []byte, rs []Report, why Reason) {
+func checkDecoded(t *testing.T, frame []byte, rs []report.Report, why Reason) {
 	if why >= NumReasons {
 		t.Fatalf("reason %d out of range", why)
 	}
@@ -105,10 +106,10 @@ func checkDecoded(t *testing.T, frame []byte, rs []Report, why Reason) {
 	var buf []byte
 	for i := range rs {
 		r := &rs[i]
-		if r.NumHops < 0 || r.NumHops > MaxHops || len(r.Truncated) > len(frame) {
+		if r.NumHops < 0 || r.NumHops > report.MaxHops || len(r.Truncated) > len(frame) {
 			t.Fatalf("report %d: %d hops, %d truncated bytes", i, r.NumHops, len(r.Truncated))
 		}
-		buf = AppendReport(buf[:0], r)
+		buf = report.AppendReport(buf[:0], r)
 		var got reportpb.Report
 		if err := proto.Unmarshal(buf, &got); err != nil {
 			t.Fatalf("report %d: unmarshal: %v", i, err)
@@ -116,7 +117,7 @@ func checkDecoded(t *testing.T, frame []byte, rs []Report, why Reason) {
 		if !proto.Equal(&got, r.Proto()) {
 			t.Fatalf("report %d: round trip differs", i)
 		}
-		buf = AppendFlowKey(buf[:0], &r.Key)
+		buf = report.AppendFlowKey(buf[:0], &r.Key)
 		var k reportpb.FlowKey
 		if err := proto.Unmarshal(buf, &k); err != nil {
 			t.Fatalf("key %d: unmarshal: %v", i, err)

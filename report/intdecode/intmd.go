@@ -1,8 +1,9 @@
-package report
+package intdecode
 
 import (
 	"encoding/binary"
 	"math/bits"
+	"wire2kafka/report"
 )
 
 // INT shim and INT-MD header constants (INT v2.1 sections 5.7.2 and 5.8;
@@ -63,7 +64,7 @@ func intHopLen(bitmap uint16, v1 bool) int {
 // 8-bit Type (1 or 2). A stack cut by truncation keeps its complete hops
 // (counted in Stats.PartialStacks); a header that fails validation fails
 // the report.
-func (d *Decoder) parseINT(b []byte, off int, r *Report) Reason {
+func (d *Decoder) parseINT(b []byte, off int, r *report.Report) Reason {
 	if len(b) < off+intShimLen {
 		d.stats.PartialStacks++
 		return ReasonOK
@@ -82,13 +83,13 @@ func (d *Decoder) parseINT(b []byte, off int, r *Report) Reason {
 		k.SrcPort, k.DstPort = 0, 0
 		switch shim[3] {
 		case ipProtoTCP:
-			k.Protocol = ProtoTCP
+			k.Protocol = report.ProtoTCP
 		case ipProtoUDP:
-			k.Protocol = ProtoUDP
+			k.Protocol = report.ProtoUDP
 		default:
-			k.Protocol = ProtoNone
+			k.Protocol = report.ProtoNone
 		}
-		if k.Protocol != ProtoNone && len(b) >= end+4 {
+		if k.Protocol != report.ProtoNone && len(b) >= end+4 {
 			k.SrcPort = binary.BigEndian.Uint16(b[end:])
 			k.DstPort = binary.BigEndian.Uint16(b[end+2:])
 		}
@@ -136,7 +137,7 @@ func (d *Decoder) parseINT(b []byte, off int, r *Report) Reason {
 
 // parseINTv1 parses an INT v1.0 shim (Type 8 bits, Reserved, Length in
 // words including the shim, DSCP) and its 8-byte header and stack.
-func (d *Decoder) parseINTv1(b []byte, off int, r *Report) Reason {
+func (d *Decoder) parseINTv1(b []byte, off int, r *report.Report) Reason {
 	if d.keyOnly {
 		return ReasonOK // INT v1.0 has no NPT: the key is complete
 	}
@@ -172,7 +173,7 @@ func (d *Decoder) parseINTv1(b []byte, off int, r *Report) Reason {
 // parseStack appends the hops of the stack of stackLen bytes at b[p:].
 // Hop ML is the stride; bytes beyond the baseline metadata of a hop are
 // domain-specific and skipped; a remainder shorter than a hop is not a hop.
-func (d *Decoder) parseStack(b []byte, p, stackLen, hopML int, bitmap uint16, v1 bool, r *Report) Reason {
+func (d *Decoder) parseStack(b []byte, p, stackLen, hopML int, bitmap uint16, v1 bool, r *report.Report) Reason {
 	if hopML == 0 {
 		if stackLen != 0 {
 			return ReasonBadLength
@@ -220,12 +221,22 @@ func (d *Decoder) parseStack(b []byte, p, stackLen, hopML int, bitmap uint16, v1
 }
 
 // addINTKeys puts the INT header keys of the current report on hop h.
-func (d *Decoder) addINTKeys(h *Hop) {
+func (d *Decoder) addINTKeys(h *report.Hop) {
 	if !d.intSeen {
 		return
 	}
-	h.Add(KeyINTHeader, d.intHdr[:])
+	h.Add(report.KeyINTHeader, d.intHdr[:])
 	if d.intDS[0] != 0 || d.intDS[1] != 0 {
-		h.Add(KeyINTDomain, d.intDS[:])
+		h.Add(report.KeyINTDomain, d.intDS[:])
 	}
+}
+
+// allOnes reports whether v is all 0xff bytes (INT's "value unavailable").
+func allOnes(v []byte) bool {
+	for _, c := range v {
+		if c != 0xff {
+			return false
+		}
+	}
+	return len(v) > 0
 }

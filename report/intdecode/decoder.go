@@ -1,4 +1,6 @@
-package report
+package intdecode
+
+import "wire2kafka/report"
 
 // Decoder decodes mirrored INT packets into Reports. Allocate one per
 // worker with NewDecoder; after that, decoding never allocates. A Decoder
@@ -8,9 +10,9 @@ type Decoder struct {
 	reportPorts portSet
 	scionPorts  portSet
 	mdPorts     portSet
-	reports     []Report // MaxFrame/4+1, reused
-	hops        []Hop    // hop pool shared by the reports of one packet
-	usedHops    int      // hops of the pool taken by finished reports
+	reports     []report.Report // MaxFrame/4+1, reused
+	hops        []report.Hop    // hop pool shared by the reports of one packet
+	usedHops    int             // hops of the pool taken by finished reports
 	outer       FiveTuple
 	inner       FiveTuple
 	stats       Stats
@@ -50,8 +52,8 @@ func NewDecoder(cfg Config) (*Decoder, error) {
 	}
 	d := &Decoder{
 		cfg:     c,
-		reports: make([]Report, c.MaxFrame/4+1),
-		hops:    make([]Hop, c.MaxFrame/4+MaxHops),
+		reports: make([]report.Report, c.MaxFrame/4+1),
+		hops:    make([]report.Hop, c.MaxFrame/4+report.MaxHops),
 	}
 	d.reportPorts.addAll(c.ReportPorts)
 	d.scionPorts.addAll(c.SCIONPorts)
@@ -70,17 +72,17 @@ func (d *Decoder) begin() {
 }
 
 // newReport returns the cleared report n with its hop window in the pool.
-func (d *Decoder) newReport(n int, rxTime uint64) *Report {
+func (d *Decoder) newReport(n int, rxTime uint64) *report.Report {
 	r := &d.reports[n]
 	r.Reset()
 	r.ReceiveTime = rxTime
-	end := min(d.usedHops+MaxHops, len(d.hops))
+	end := min(d.usedHops+report.MaxHops, len(d.hops))
 	r.Hops = d.hops[d.usedHops:end:end]
 	return r
 }
 
 // keep makes report r permanent: its hops leave the pool.
-func (d *Decoder) keep(r *Report) { d.usedHops += r.NumHops }
+func (d *Decoder) keep(r *report.Report) { d.usedHops += r.NumHops }
 
 // lose counts one individual report dropped for why.
 func (d *Decoder) lose(why Reason) { d.stats.Lost[why]++ }
@@ -97,7 +99,7 @@ func (d *Decoder) Config() Config { return d.cfg }
 // belong to the decoder and are overwritten by the next call;
 // Report.Truncated points into frame. On any other reason the slice is
 // empty. Decode never panics and does not allocate.
-func (d *Decoder) Decode(frame []byte, rxTime uint64) ([]Report, Reason) {
+func (d *Decoder) Decode(frame []byte, rxTime uint64) ([]report.Report, Reason) {
 	d.begin()
 	if why := ParseFiveTuple(frame, &d.outer); why != ReasonOK {
 		return nil, why
@@ -109,7 +111,7 @@ func (d *Decoder) Decode(frame []byte, rxTime uint64) ([]Report, Reason) {
 // parsed with ParseFiveTuple (o is that FiveTuple's Outer): the headers are
 // not parsed again. Results as for Decode with the same frame; an o that
 // does not fit the frame gives ReasonTruncated, never a panic.
-func (d *Decoder) DecodeOuter(frame []byte, rxTime uint64, o Outer) ([]Report, Reason) {
+func (d *Decoder) DecodeOuter(frame []byte, rxTime uint64, o Outer) ([]report.Report, Reason) {
 	d.begin()
 	if !d.outer.load(frame, o, false) {
 		return nil, ReasonTruncated
@@ -118,7 +120,7 @@ func (d *Decoder) DecodeOuter(frame []byte, rxTime uint64, o Outer) ([]Report, R
 }
 
 // decodeParsed decodes frame after its outer headers are in d.outer.
-func (d *Decoder) decodeParsed(frame []byte, rxTime uint64) ([]Report, Reason) {
+func (d *Decoder) decodeParsed(frame []byte, rxTime uint64) ([]report.Report, Reason) {
 	if d.outer.Proto != ipProtoUDP || !d.outer.HasPorts {
 		return nil, ReasonNotINT
 	}
@@ -133,7 +135,7 @@ func (d *Decoder) decodeParsed(frame []byte, rxTime uint64) ([]Report, Reason) {
 
 // DecodeTelemetryReport decodes frame as a Telemetry Report over UDP
 // whatever its ports. Results as for Decode.
-func (d *Decoder) DecodeTelemetryReport(frame []byte, rxTime uint64) ([]Report, Reason) {
+func (d *Decoder) DecodeTelemetryReport(frame []byte, rxTime uint64) ([]report.Report, Reason) {
 	d.begin()
 	if why := ParseFiveTuple(frame, &d.outer); why != ReasonOK {
 		return nil, why
@@ -143,7 +145,7 @@ func (d *Decoder) DecodeTelemetryReport(frame []byte, rxTime uint64) ([]Report, 
 
 // DecodeIDINT decodes frame as SCION over IP/UDP with an ID-INT header
 // whatever its ports. Results as for Decode.
-func (d *Decoder) DecodeIDINT(frame []byte, rxTime uint64) ([]Report, Reason) {
+func (d *Decoder) DecodeIDINT(frame []byte, rxTime uint64) ([]report.Report, Reason) {
 	d.begin()
 	if why := ParseFiveTuple(frame, &d.outer); why != ReasonOK {
 		return nil, why

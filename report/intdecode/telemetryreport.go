@@ -1,8 +1,9 @@
-package report
+package intdecode
 
 import (
 	"encoding/binary"
 	"math/bits"
+	"wire2kafka/report"
 )
 
 // Telemetry Report v2.0 header constants (TR v2.0 sections 3.2, 3.3).
@@ -49,13 +50,13 @@ type trGroup struct {
 
 // addKeys puts the group's and the individual report's keys (KeyTRGroup,
 // KeyTRReport) on the report's first hop h.
-func (g *trGroup) addKeys(h *Hop, repInType, flags uint8) {
-	h.AddUint(KeyTRGroup, 6, uint64(g.version)<<40|uint64(g.hwID)<<32|uint64(g.seq))
-	h.Add(KeyTRReport, []byte{repInType, flags})
+func (g *trGroup) addKeys(h *report.Hop, repInType, flags uint8) {
+	h.AddUint(report.KeyTRGroup, 6, uint64(g.version)<<40|uint64(g.hwID)<<32|uint64(g.seq))
+	h.Add(report.KeyTRReport, []byte{repInType, flags})
 }
 
 // decodeTR decodes the UDP payload of d.outer as a Telemetry Report.
-func (d *Decoder) decodeTR(b []byte, rxTime uint64) ([]Report, Reason) {
+func (d *Decoder) decodeTR(b []byte, rxTime uint64) ([]report.Report, Reason) {
 	start, end, why := udpPayload(b, &d.outer)
 	if why != ReasonOK {
 		return nil, why
@@ -78,7 +79,7 @@ func (d *Decoder) decodeTR(b []byte, rxTime uint64) ([]Report, Reason) {
 // decodeTRv2 decodes a v2.0 telemetry group: one report per individual
 // report of RepType INT or Inner Only. A bad individual report is counted
 // in d.stats.Lost and skipped; the others are returned.
-func (d *Decoder) decodeTRv2(p []byte, rxTime uint64) ([]Report, Reason) {
+func (d *Decoder) decodeTRv2(p []byte, rxTime uint64) ([]report.Report, Reason) {
 	if len(p) < trGroupHdrLen {
 		return nil, ReasonTruncated
 	}
@@ -139,7 +140,7 @@ func (d *Decoder) decodeTRv2(p []byte, rxTime uint64) ([]Report, Reason) {
 
 // decodeTRIndiv decodes the contents c of one individual report with
 // header h into r.
-func (d *Decoder) decodeTRIndiv(c []byte, h []byte, g *trGroup, r *Report) Reason {
+func (d *Decoder) decodeTRIndiv(c []byte, h []byte, g *trGroup, r *report.Report) Reason {
 	repType, inType := h[0]>>4, h[0]&0x0f
 	flags := h[3] & 0xf0
 	hop := r.NewHop()
@@ -178,11 +179,11 @@ func (d *Decoder) decodeTRIndiv(c []byte, h []byte, g *trGroup, r *Report) Reaso
 	first := &r.Hops[0]
 	g.addKeys(first, h[0], flags)
 	if dsHdr != [6]byte{} {
-		first.Add(KeyTRDomain, dsHdr[:])
+		first.Add(report.KeyTRDomain, dsHdr[:])
 	}
-	for i := 0; len(ds) > 0 && i < MaxDomainMD/MaxMetadataLen; i++ {
-		l := min(len(ds), MaxMetadataLen)
-		first.Add(KeyTRDomainMD+uint32(i), ds[:l])
+	for i := 0; len(ds) > 0 && i < report.MaxDomainMD/report.MaxMetadataLen; i++ {
+		l := min(len(ds), report.MaxMetadataLen)
+		first.Add(report.KeyTRDomainMD+uint32(i), ds[:l])
 		ds = ds[l:]
 	}
 	d.addINTKeys(first)
@@ -192,15 +193,15 @@ func (d *Decoder) decodeTRIndiv(c []byte, h []byte, g *trGroup, r *Report) Reaso
 // decodeTRInner decodes the inner contents of an individual report by
 // InType: the (truncated) packet's 5-tuple and, when tracked is set, its
 // embedded INT.
-func (d *Decoder) decodeTRInner(inner []byte, inType uint8, tracked bool, r *Report) Reason {
+func (d *Decoder) decodeTRInner(inner []byte, inType uint8, tracked bool, r *report.Report) Reason {
 	var etype uint16
 	switch inType {
 	case trInEthernet:
-		r.PacketType = PacketEthernet
+		r.PacketType = report.PacketEthernet
 	case trInIPv4:
-		r.PacketType, etype = PacketIPv4, etherIPv4
+		r.PacketType, etype = report.PacketIPv4, etherIPv4
 	case trInIPv6:
-		r.PacketType, etype = PacketIPv6, etherIPv6
+		r.PacketType, etype = report.PacketIPv6, etherIPv6
 	case trInTLV:
 		// Section 3.3.2: TLVType(4) Rsvd(4) TLVLength(8, words after the
 		// first) Template(16), then the data. TLVType 1/2/3 is the packet.
@@ -213,11 +214,11 @@ func (d *Decoder) decodeTRInner(inner []byte, inType uint8, tracked bool, r *Rep
 			}
 			switch t {
 			case 1:
-				r.PacketType = PacketEthernet
+				r.PacketType = report.PacketEthernet
 			case 2:
-				r.PacketType, etype = PacketIPv4, etherIPv4
+				r.PacketType, etype = report.PacketIPv4, etherIPv4
 			case 3:
-				r.PacketType, etype = PacketIPv6, etherIPv6
+				r.PacketType, etype = report.PacketIPv6, etherIPv6
 			default:
 				q = end
 				continue
@@ -225,7 +226,7 @@ func (d *Decoder) decodeTRInner(inner []byte, inType uint8, tracked bool, r *Rep
 			inner = inner[q+4 : end]
 			break tlv
 		}
-		if r.PacketType == PacketNone {
+		if r.PacketType == report.PacketNone {
 			return ReasonOK
 		}
 	default: // none, domain-specific extension data, reserved: no packet
@@ -238,7 +239,7 @@ func (d *Decoder) decodeTRInner(inner []byte, inType uint8, tracked bool, r *Rep
 // dropDuplicateSink removes the reporting node's hop when it carries no
 // local metadata and the sink also pushed itself onto the stack (INT v2.1
 // section 5.8: a sink reports its own metadata one way or the other).
-func (d *Decoder) dropDuplicateSink(r *Report, local bool) {
+func (d *Decoder) dropDuplicateSink(r *report.Report, local bool) {
 	if local || r.NumHops < 2 || r.Hops[1].NodeID != r.Hops[0].NodeID {
 		return
 	}

@@ -1,8 +1,9 @@
-package report
+package intdecode
 
 import (
 	"encoding/binary"
 	"math/bits"
+	"wire2kafka/report"
 )
 
 // Telemetry Report v1.0 and v0.5 fixed headers (tags telemetry_v1.0 and
@@ -24,7 +25,7 @@ var trV1MdBits = [6]struct {
 
 // decodeTRv1 decodes a v1.0 report: the fixed header with its optional
 // metadata words, then the inner packet (one report per packet).
-func (d *Decoder) decodeTRv1(p []byte, rxTime uint64) ([]Report, Reason) {
+func (d *Decoder) decodeTRv1(p []byte, rxTime uint64) ([]report.Report, Reason) {
 	if len(p) < trV1MinHdrLen {
 		return nil, ReasonTruncated
 	}
@@ -53,11 +54,11 @@ func (d *Decoder) decodeTRv1(p []byte, rxTime uint64) ([]Report, Reason) {
 	var etype uint16
 	switch nProt {
 	case 0:
-		r.PacketType = PacketEthernet
+		r.PacketType = report.PacketEthernet
 	case 1:
-		r.PacketType, etype = PacketIPv4, etherIPv4
+		r.PacketType, etype = report.PacketIPv4, etherIPv4
 	case 2:
-		r.PacketType, etype = PacketIPv6, etherIPv6
+		r.PacketType, etype = report.PacketIPv6, etherIPv6
 	}
 	g := trGroup{version: 1, hwID: uint8(w & 0x3f), seq: binary.BigEndian.Uint32(p[8:]), nodeID: hop.NodeID}
 	return d.finishTRv1(p[hdrLen:], etype, flags, &g, r)
@@ -65,7 +66,7 @@ func (d *Decoder) decodeTRv1(p []byte, rxTime uint64) ([]Report, Reason) {
 
 // decodeTRv05 decodes a v0.5 report: the 12-byte fixed header, a drop
 // (NProto 1) or switch-local (NProto 2) header, then Ethernet.
-func (d *Decoder) decodeTRv05(p []byte, rxTime uint64) ([]Report, Reason) {
+func (d *Decoder) decodeTRv05(p []byte, rxTime uint64) ([]report.Report, Reason) {
 	if len(p) < trV05HdrLen {
 		return nil, ReasonTruncated
 	}
@@ -99,14 +100,14 @@ func (d *Decoder) decodeTRv05(p []byte, rxTime uint64) ([]Report, Reason) {
 		return nil, ReasonUnsupported
 	}
 	hop.AddWide(4, p[8:12], 8) // ingress timestamp, 32 bits
-	r.PacketType = PacketEthernet
+	r.PacketType = report.PacketEthernet
 	g := trGroup{version: 0, hwID: uint8(w & 0x3f), seq: binary.BigEndian.Uint32(p[4:]), nodeID: hop.NodeID}
 	return d.finishTRv1(p[q:], 0, flags, &g, r)
 }
 
 // finishTRv1 decodes the inner packet of a v0.5/v1.0 report and adds the
 // report-level keys.
-func (d *Decoder) finishTRv1(inner []byte, etype uint16, flags uint8, g *trGroup, r *Report) ([]Report, Reason) {
+func (d *Decoder) finishTRv1(inner []byte, etype uint16, flags uint8, g *trGroup, r *report.Report) ([]report.Report, Reason) {
 	r.Truncated = d.truncate(inner)
 	d.intSeen = false
 	if why := d.decodeInner(inner, etype, r, flags&trFlagF != 0); why != ReasonOK {

@@ -1,4 +1,4 @@
-package report_test
+package intdecode_test
 
 // Types of the spec conformance cases (spec_tr_test.go, spec_int_test.go,
 // spec_idint_test.go). The cases are packets assembled byte by byte from the
@@ -53,7 +53,7 @@ type specCase struct {
 	// Want are the reports, in packet order.
 	Want []specReport
 	// Lost counts the individual reports of this packet that are dropped,
-	// by reason name (report.Reason.String(): "bad_length", "truncated",
+	// by reason name (intdecode.Reason.String(): "bad_length", "truncated",
 	// "bad_version", "unsupported", "too_many_hops", ...). Nil = none.
 	Lost map[string]int
 	// Reason is the packet-level outcome when Want is empty: the reason

@@ -1,4 +1,4 @@
-package report
+package intdecode
 
 import (
 	"errors"

@@ -1,9 +1,10 @@
-package report
+package intdecode
 
 import (
 	"bytes"
 	"encoding/binary"
 	"testing"
+	"wire2kafka/report"
 )
 
 // idintPacket builds a SCION packet with IPv6 destination and IPv4 source
@@ -11,8 +12,8 @@ import (
 // verifier, an encrypted transit entry and a source entry, and TCP.
 func idintPacket() []byte {
 	s := []byte{0x00, 0x0a, 0xbc, 0xde, scionNextHBH, 12, 0, 0, 0, 0x30, 0, 0}
-	s = binary.BigEndian.AppendUint64(s, uint64(MakeIA(1, 0xff00_0000_0002)))
-	s = binary.BigEndian.AppendUint64(s, uint64(MakeIA(2, 0xff00_0000_0003)))
+	s = binary.BigEndian.AppendUint64(s, uint64(report.MakeIA(1, 0xff00_0000_0002)))
+	s = binary.BigEndian.AppendUint64(s, uint64(report.MakeIA(2, 0xff00_0000_0003)))
 	s = append(s, 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1) // dst 2001:db8::1
 	s = append(s, 10, 0, 0, 9)                                                // src 10.0.0.9
 	s = append(s, scionNextIDINT, 0, 0, 0)                                    // hop-by-hop extension, 4 bytes
@@ -43,11 +44,11 @@ func TestDecodeIDINTFull(t *testing.T) {
 	r := &rs[0]
 	k := r.Key
 	if k.FlowID != 0xabcde || k.DstAS != 0xff00_0000_0002 || k.SrcAS != 0xff00_0000_0003 ||
-		k.DstIP.Kind != AddrIPv6 || k.DstIP.Bytes[1] != 0x01 || k.SrcIP.Kind != AddrIPv4 || k.SrcIP.Bytes[3] != 9 ||
-		k.SrcPort != 0x1111 || k.DstPort != 0x2222 || k.Protocol != ProtoTCP {
+		k.DstIP.Kind != report.AddrIPv6 || k.DstIP.Bytes[1] != 0x01 || k.SrcIP.Kind != report.AddrIPv4 || k.SrcIP.Bytes[3] != 9 ||
+		k.SrcPort != 0x1111 || k.DstPort != 0x2222 || k.Protocol != report.ProtoTCP {
 		t.Errorf("key %+v", k)
 	}
-	if r.SourceTime != 256 || r.PacketType != PacketSCION || r.ReceiveTime != 5 || !bytes.Equal(r.Truncated, pkt[42:42+DefaultMaxTruncated]) {
+	if r.SourceTime != 256 || r.PacketType != report.PacketSCION || r.ReceiveTime != 5 || !bytes.Equal(r.Truncated, pkt[42:42+DefaultMaxTruncated]) {
 		t.Errorf("source time %d type %v truncated %d bytes", r.SourceTime, r.PacketType, len(r.Truncated))
 	}
 	if r.NumHops != 2 {
@@ -57,7 +58,7 @@ func TestDecodeIDINTFull(t *testing.T) {
 	// The encrypted entry keeps only its flags (plus the report-level
 	// main header keys of the first hop).
 	if enc.NodeID != 0 || enc.ASN != 0 || enc.NumMD != 3 || enc.MD[0].Type != IDINTKeyFlags || !bytes.Equal(enc.MD[0].Value(), []byte{0x08, 0x04}) ||
-		enc.Get(KeyIDINTMain) == nil || enc.Get(KeyIDINTInstr) == nil {
+		enc.Get(report.KeyIDINTMain) == nil || enc.Get(report.KeyIDINTInstr) == nil {
 		t.Errorf("encrypted hop %+v", enc.Metadata())
 	}
 	if src.NodeID != 0x42 || src.ASN != 0xff00_0000_0003 || src.NumMD != 2 ||

@@ -1,17 +1,9 @@
-package report
+package intdecode
 
 import (
 	"encoding/binary"
-	"hash/maphash"
+	"wire2kafka/report"
 )
-
-// keySeed seeds FlowKey.Hash. It is fixed for the life of the process, so
-// every worker maps a flow to the same place.
-var keySeed = maphash.MakeSeed()
-
-// Hash returns a 64-bit hash of the key's fixed form (not of its encoded
-// bytes).
-func (k *FlowKey) Hash() uint64 { return maphash.Comparable(keySeed, *k) }
 
 // DispatchKey fills k with the flow the packet's (first) report belongs to
 // as Decode would key it, reading only the headers that lead there: the
@@ -25,9 +17,9 @@ func (k *FlowKey) Hash() uint64 { return maphash.Comparable(keySeed, *k) }
 // k.Hash(): a flow always takes the same worker and keeps its order. A
 // Telemetry Report group that carries reports of several flows goes with
 // its first report's flow.
-func (d *Decoder) DispatchKey(frame []byte, k *FlowKey, inner bool) bool {
+func (d *Decoder) DispatchKey(frame []byte, k *report.FlowKey, inner bool) bool {
 	d.begin()
-	*k = FlowKey{}
+	*k = report.FlowKey{}
 	if ParseFiveTuple(frame, &d.outer) != ReasonOK {
 		return false
 	}
@@ -36,7 +28,7 @@ func (d *Decoder) DispatchKey(frame []byte, k *FlowKey, inner bool) bool {
 
 // dispatchKey is DispatchKey after the outer headers are parsed into
 // d.outer.
-func (d *Decoder) dispatchKey(frame []byte, k *FlowKey, inner bool) bool {
+func (d *Decoder) dispatchKey(frame []byte, k *report.FlowKey, inner bool) bool {
 	if inner && d.outer.Proto == ipProtoUDP && d.outer.HasPorts {
 		switch {
 		case d.reportPorts.has(d.outer.DstPort):
@@ -49,8 +41,8 @@ func (d *Decoder) dispatchKey(frame []byte, k *FlowKey, inner bool) bool {
 			}
 		}
 	}
-	*k = FlowKey{}
-	k.setFrom(&d.outer)
+	*k = report.FlowKey{}
+	setKeyFrom(k, &d.outer)
 	return false
 }
 
@@ -66,7 +58,7 @@ func (d *Decoder) DispatchHashes(frame []byte, inner bool, hs []uint64) int {
 	}
 	d.begin()
 	if ParseFiveTuple(frame, &d.outer) != ReasonOK {
-		var k FlowKey
+		var k report.FlowKey
 		hs[0] = k.Hash()
 		return 1
 	}
@@ -83,7 +75,7 @@ func (d *Decoder) DispatchHashesOuter(frame []byte, o Outer, inner bool, hs []ui
 	}
 	d.begin()
 	if !d.outer.load(frame, o, true) {
-		var k FlowKey
+		var k report.FlowKey
 		hs[0] = k.Hash()
 		return 1
 	}
@@ -92,7 +84,7 @@ func (d *Decoder) DispatchHashesOuter(frame []byte, o Outer, inner bool, hs []ui
 
 // dispatchHashes is DispatchHashes after the outer headers are in d.outer.
 func (d *Decoder) dispatchHashes(frame []byte, inner bool, hs []uint64) int {
-	var k FlowKey
+	var k report.FlowKey
 	if inner && d.outer.Proto == ipProtoUDP && d.outer.HasPorts && d.reportPorts.has(d.outer.DstPort) {
 		if n := d.trHashes(frame, hs); n > 0 {
 			return n // a v2.0 group: one walk over its reports
@@ -167,7 +159,7 @@ func trIndiv(p []byte, off int) (h, inner []byte, next int, ok, use bool) {
 
 // trDispatchKey keys a Telemetry Report by its first INT or Inner Only
 // report's inner packet, without its metadata.
-func (d *Decoder) trDispatchKey(b []byte, k *FlowKey) bool {
+func (d *Decoder) trDispatchKey(b []byte, k *report.FlowKey) bool {
 	start, end, why := udpPayload(b, &d.outer)
 	if why != ReasonOK || end-start < 1 {
 		return false
@@ -185,7 +177,7 @@ func (d *Decoder) trDispatchKey(b []byte, k *FlowKey) bool {
 
 // trFirstKey fills r.Key from the first INT or Inner Only report of the
 // Telemetry Report payload p of frame b.
-func (d *Decoder) trFirstKey(b, p []byte, r *Report) bool {
+func (d *Decoder) trFirstKey(b, p []byte, r *report.Report) bool {
 	switch p[0] >> 4 {
 	case 2:
 		for off := trGroupHdrLen; ; {
@@ -212,7 +204,7 @@ func (d *Decoder) trFirstKey(b, p []byte, r *Report) bool {
 }
 
 // scionDispatchKey keys a SCION packet by its addresses and flow id.
-func (d *Decoder) scionDispatchKey(b []byte, k *FlowKey) bool {
+func (d *Decoder) scionDispatchKey(b []byte, k *report.FlowKey) bool {
 	start, end, why := udpPayload(b, &d.outer)
 	if why != ReasonOK {
 		return false

@@ -1,4 +1,4 @@
-package report_test
+package intdecode_test
 
 import (
 	"bytes"
@@ -7,6 +7,7 @@ import (
 	"io"
 	"runtime"
 	"testing"
+	"wire2kafka/report/intdecode"
 
 	"google.golang.org/protobuf/proto"
 
@@ -45,11 +46,11 @@ var allocCases = []intgen.Options{
 }
 
 func TestDecodeDoesNotAllocate(t *testing.T) {
-	d, err := report.NewDecoder(report.Config{})
+	d, err := intdecode.NewDecoder(intdecode.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var counts [report.NumReasons]uint64
+	var counts [intdecode.NumReasons]uint64
 	for _, o := range allocCases {
 		fs := frames(t, o)
 		i := 0
@@ -61,10 +62,10 @@ func TestDecodeDoesNotAllocate(t *testing.T) {
 		if n != 0 {
 			t.Errorf("%s: %v allocations per Decode, want 0", o.Format, n)
 		}
-		var ft report.FiveTuple
+		var ft intdecode.FiveTuple
 		n = testing.AllocsPerRun(500, func() {
 			f := fs[i%len(fs)]
-			if report.ParseFiveTuple(f, &ft) == report.ReasonOK {
+			if intdecode.ParseFiveTuple(f, &ft) == intdecode.ReasonOK {
 				d.DecodeOuter(f, uint64(i), ft.Outer())
 			}
 			i++
@@ -75,11 +76,11 @@ func TestDecodeDoesNotAllocate(t *testing.T) {
 	}
 	var bad uint64
 	for why, c := range counts {
-		if report.Reason(why) != report.ReasonOK {
+		if intdecode.Reason(why) != intdecode.ReasonOK {
 			bad += c
 		}
 	}
-	if counts[report.ReasonOK] == 0 || bad == 0 {
+	if counts[intdecode.ReasonOK] == 0 || bad == 0 {
 		t.Errorf("alloc test did not cover both good and bad packets: %v", counts)
 	}
 }
@@ -92,34 +93,34 @@ func BenchmarkDecode(b *testing.B) {
 		{Format: intgen.FormatIDINT, Hops: 4, Packets: 256, Seed: 2},
 	} {
 		b.Run(string(o.Format), func(b *testing.B) {
-			d, err := report.NewDecoder(report.Config{})
+			d, err := intdecode.NewDecoder(intdecode.Config{})
 			if err != nil {
 				b.Fatal(err)
 			}
 			fs := frames(b, o)
 			b.ReportAllocs()
 			for i := 0; b.Loop(); i++ {
-				if _, why := d.Decode(fs[i%len(fs)], 1); why != report.ReasonOK {
+				if _, why := d.Decode(fs[i%len(fs)], 1); why != intdecode.ReasonOK {
 					b.Fatal(why)
 				}
 			}
 		})
 		// The pipeline's path: the ACL worker parsed the outer headers.
 		b.Run(string(o.Format)+"-outer-parsed", func(b *testing.B) {
-			d, err := report.NewDecoder(report.Config{})
+			d, err := intdecode.NewDecoder(intdecode.Config{})
 			if err != nil {
 				b.Fatal(err)
 			}
 			fs := frames(b, o)
-			outer := make([]report.Outer, len(fs))
-			var ft report.FiveTuple
+			outer := make([]intdecode.Outer, len(fs))
+			var ft intdecode.FiveTuple
 			for i, f := range fs {
-				report.ParseFiveTuple(f, &ft)
+				intdecode.ParseFiveTuple(f, &ft)
 				outer[i] = ft.Outer()
 			}
 			b.ReportAllocs()
 			for i := 0; b.Loop(); i++ {
-				if _, why := d.DecodeOuter(fs[i%len(fs)], 1, outer[i%len(fs)]); why != report.ReasonOK {
+				if _, why := d.DecodeOuter(fs[i%len(fs)], 1, outer[i%len(fs)]); why != intdecode.ReasonOK {
 					b.Fatal(why)
 				}
 			}
@@ -135,14 +136,14 @@ func BenchmarkEncodeDecoded(b *testing.B) {
 		{Format: intgen.FormatTR, Hops: 3, Packets: 64, Seed: 1},
 		{Format: intgen.FormatIDINT, Hops: 3, Packets: 64, Seed: 2},
 	} {
-		d, err := report.NewDecoder(report.Config{})
+		d, err := intdecode.NewDecoder(intdecode.Config{})
 		if err != nil {
 			b.Fatal(err)
 		}
 		var rs []report.Report
 		for _, f := range frames(b, o) {
 			got, why := d.Decode(f, 1767225600e9)
-			if why != report.ReasonOK {
+			if why != intdecode.ReasonOK {
 				b.Fatal(why)
 			}
 			rs = append(rs, got...) // copies the reports; Truncated still points into f
@@ -188,15 +189,15 @@ func BenchmarkDecodeEncode(b *testing.B) {
 		{Format: intgen.FormatIDINT, Hops: 3, Packets: 256, Seed: 2},
 	} {
 		b.Run(string(o.Format)+"/decode+append", func(b *testing.B) {
-			d, err := report.NewDecoder(report.Config{})
+			d, err := intdecode.NewDecoder(intdecode.Config{})
 			if err != nil {
 				b.Fatal(err)
 			}
 			fs := frames(b, o)
-			outer := make([]report.Outer, len(fs))
-			var ft report.FiveTuple
+			outer := make([]intdecode.Outer, len(fs))
+			var ft intdecode.FiveTuple
 			for i, f := range fs {
-				report.ParseFiveTuple(f, &ft)
+				intdecode.ParseFiveTuple(f, &ft)
 				outer[i] = ft.Outer()
 			}
 			buf := make([]byte, 0, 1<<20)
@@ -206,7 +207,7 @@ func BenchmarkDecodeEncode(b *testing.B) {
 			runtime.ReadMemStats(&ms0)
 			for i := 0; b.Loop(); i++ {
 				rs, why := d.DecodeOuter(fs[i%len(fs)], 1767225600e9, outer[i%len(fs)])
-				if why != report.ReasonOK {
+				if why != intdecode.ReasonOK {
 					b.Fatal(why)
 				}
 				for k := range rs {

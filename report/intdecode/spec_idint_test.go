@@ -1,4 +1,4 @@
-package report_test
+package intdecode_test
 
 // Spec conformance cases for SCION ID-INT (both revisions).
 //

@@ -1,4 +1,4 @@
-package report_test
+package intdecode_test
 
 import (
 	"encoding/hex"
@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"wire2kafka/report/intdecode"
 
 	"wire2kafka/report"
 )
@@ -26,7 +27,7 @@ func runSpecCases(t *testing.T, cases []specCase) {
 	}
 	for _, c := range cases {
 		t.Run(c.Name, func(t *testing.T) {
-			d, err := report.NewDecoder(specDecoderConfig(&c))
+			d, err := intdecode.NewDecoder(specDecoderConfig(&c))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -40,7 +41,7 @@ func runSpecCases(t *testing.T, cases []specCase) {
 				}
 				return
 			}
-			if why != report.ReasonOK || len(rs) != len(c.Want) {
+			if why != intdecode.ReasonOK || len(rs) != len(c.Want) {
 				t.Fatalf("%s (%s): outcome %v with %d reports, want ok with %d", c.Name, c.Cites, why, len(rs), len(c.Want))
 			}
 			for i := range c.Want {
@@ -52,16 +53,16 @@ func runSpecCases(t *testing.T, cases []specCase) {
 	}
 }
 
-func specDecoderConfig(c *specCase) report.Config {
-	cfg := report.Config{
+func specDecoderConfig(c *specCase) intdecode.Config {
+	cfg := intdecode.Config{
 		ReportPorts: c.Config.ReportPorts,
 		SCIONPorts:  c.Config.SCIONPorts,
 		MDUDPPorts:  c.Config.MDUDPPorts,
 		MDDSCPOff:   c.Config.MDDSCPOff,
-		MaxFrame:    max(report.DefaultMaxFrame, len(c.Frame)),
+		MaxFrame:    max(intdecode.DefaultMaxFrame, len(c.Frame)),
 	}
 	for id, n := range c.Config.SourceOnly {
-		cfg.SourceOnly = append(cfg.SourceOnly, report.SourceOnlyMD{DomainID: id, Bytes: n})
+		cfg.SourceOnly = append(cfg.SourceOnly, intdecode.SourceOnlyMD{DomainID: id, Bytes: n})
 	}
 	if c.Config.MDDSCP != nil {
 		cfg.MDDSCP, cfg.MDDSCPMask = c.Config.MDDSCP[0], c.Config.MDDSCP[1]
@@ -69,11 +70,11 @@ func specDecoderConfig(c *specCase) report.Config {
 	return cfg
 }
 
-func compareLost(st *report.Stats, want map[string]int) string {
+func compareLost(st *intdecode.Stats, want map[string]int) string {
 	got := map[string]int{}
 	for r, n := range st.Lost {
 		if n > 0 {
-			got[report.Reason(r).String()] = int(n)
+			got[intdecode.Reason(r).String()] = int(n)
 		}
 	}
 	if fmt.Sprint(got) != fmt.Sprint(map[string]int(nonNil(want))) {

@@ -1,10 +1,11 @@
-package report_test
+package intdecode_test
 
 import (
 	"bytes"
 	"errors"
 	"io"
 	"testing"
+	"wire2kafka/report/intdecode"
 
 	"wire2kafka/report"
 	"wire2kafka/report/intgen"
@@ -16,12 +17,12 @@ import (
 // the dispatch key is the key Decode gives the packet's first report
 // (ID-INT: without the ports), and computing it does not allocate.
 func TestDispatchKey(t *testing.T) {
-	check := func(t *testing.T, d, full *report.Decoder, frame []byte) bool {
+	check := func(t *testing.T, d, full *intdecode.Decoder, frame []byte) bool {
 		t.Helper()
 		var k report.FlowKey
 		inner := d.DispatchKey(frame, &k, true)
 		rs, why := full.Decode(frame, 1)
-		if why != report.ReasonOK || full.Stats().LostTotal() > 0 {
+		if why != intdecode.ReasonOK || full.Stats().LostTotal() > 0 {
 			return false // the first report is not the first decoded one: the key only has to be stable
 		}
 		want := rs[0].Key
@@ -34,16 +35,16 @@ func TestDispatchKey(t *testing.T) {
 		return true
 	}
 	for _, o := range []intgen.Options{
-		{Format: intgen.FormatTR, Mix: true, Flows: 16, Packets: 2000, Seed: 41, Decoder: report.Config{MDUDPPorts: []uint16{intgen.DefaultMDUDPPort}}},
-		{Format: intgen.FormatTR, Mix: true, Flows: 16, Packets: 1000, ReportsPerPacket: 3, Seed: 42, Decoder: report.Config{MDUDPPorts: []uint16{intgen.DefaultMDUDPPort}}},
+		{Format: intgen.FormatTR, Mix: true, Flows: 16, Packets: 2000, Seed: 41, Decoder: intdecode.Config{MDUDPPorts: []uint16{intgen.DefaultMDUDPPort}}},
+		{Format: intgen.FormatTR, Mix: true, Flows: 16, Packets: 1000, ReportsPerPacket: 3, Seed: 42, Decoder: intdecode.Config{MDUDPPorts: []uint16{intgen.DefaultMDUDPPort}}},
 		{Format: intgen.FormatIDINT, Mix: true, Flows: 8, Packets: 1000, Seed: 43},
 	} {
 		var capture, truth bytes.Buffer
 		if _, err := intgen.Generate(o, &capture, &truth); err != nil {
 			t.Fatal(err)
 		}
-		d, _ := report.NewDecoder(o.Decoder)
-		full, _ := report.NewDecoder(o.Decoder)
+		d, _ := intdecode.NewDecoder(o.Decoder)
+		full, _ := intdecode.NewDecoder(o.Decoder)
 		pr, err := pcap.NewReader(&capture)
 		if err != nil {
 			t.Fatal(err)
@@ -78,15 +79,15 @@ func TestDispatchKey(t *testing.T) {
 	}
 	for _, cases := range [][]specCase{specTRCases, specIDINTCases} {
 		for _, c := range cases {
-			cfg := report.Config{MDUDPPorts: c.Config.MDUDPPorts, MDDSCPOff: c.Config.MDDSCPOff, MaxFrame: max(report.DefaultMaxFrame, len(c.Frame))}
+			cfg := intdecode.Config{MDUDPPorts: c.Config.MDUDPPorts, MDDSCPOff: c.Config.MDDSCPOff, MaxFrame: max(intdecode.DefaultMaxFrame, len(c.Frame))}
 			if c.Config.MDDSCP != nil {
 				cfg.MDDSCP, cfg.MDDSCPMask = c.Config.MDDSCP[0], c.Config.MDDSCP[1]
 			}
 			if len(c.Config.SourceOnly) > 0 || len(c.Config.ReportPorts) > 0 || len(c.Config.SCIONPorts) > 0 {
 				continue
 			}
-			d, _ := report.NewDecoder(cfg)
-			full, _ := report.NewDecoder(cfg)
+			d, _ := intdecode.NewDecoder(cfg)
+			full, _ := intdecode.NewDecoder(cfg)
 			t.Run(c.Name, func(t *testing.T) { check(t, d, full, c.Frame) })
 		}
 	}
@@ -96,13 +97,13 @@ func TestDispatchKey(t *testing.T) {
 // report's flow, in packet order, equal to the hashes of the keys Decode
 // gives; other packets give one.
 func TestDispatchHashes(t *testing.T) {
-	o := intgen.Options{Format: intgen.FormatTR, Mix: true, Flows: 16, Packets: 1000, ReportsPerPacket: 3, Seed: 44, Decoder: report.Config{MDUDPPorts: []uint16{intgen.DefaultMDUDPPort}}}
+	o := intgen.Options{Format: intgen.FormatTR, Mix: true, Flows: 16, Packets: 1000, ReportsPerPacket: 3, Seed: 44, Decoder: intdecode.Config{MDUDPPorts: []uint16{intgen.DefaultMDUDPPort}}}
 	var capture, truth bytes.Buffer
 	if _, err := intgen.Generate(o, &capture, &truth); err != nil {
 		t.Fatal(err)
 	}
-	d, _ := report.NewDecoder(o.Decoder)
-	full, _ := report.NewDecoder(o.Decoder)
+	d, _ := intdecode.NewDecoder(o.Decoder)
+	full, _ := intdecode.NewDecoder(o.Decoder)
 	pr, err := pcap.NewReader(&capture)
 	if err != nil {
 		t.Fatal(err)
@@ -119,7 +120,7 @@ func TestDispatchHashes(t *testing.T) {
 		}
 		n := d.DispatchHashes(data, true, hs)
 		rs, why := full.Decode(data, 1)
-		if why != report.ReasonOK || full.Stats().LostTotal() > 0 {
+		if why != intdecode.ReasonOK || full.Stats().LostTotal() > 0 {
 			continue
 		}
 		if n != len(rs) {

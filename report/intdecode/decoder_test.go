@@ -1,8 +1,9 @@
-package report
+package intdecode
 
 import (
 	"encoding/binary"
 	"testing"
+	"wire2kafka/report"
 )
 
 // frame assembles an Ethernet/IPv4/UDP frame around payload with correct
@@ -47,13 +48,13 @@ func TestDecodeTelemetryReportV1(t *testing.T) {
 	if v := r.Hops[0].Get(4); string(v) != "\x00\x00\x00\x00\x01\x02\x03\x04" {
 		t.Errorf("sink metadata %+v", r.Hops[0].Metadata())
 	}
-	if v := r.Hops[0].Get(KeyTRGroup); string(v) != "\x01\x01\x00\x00\x00\x09" {
+	if v := r.Hops[0].Get(report.KeyTRGroup); string(v) != "\x01\x01\x00\x00\x00\x09" {
 		t.Errorf("group key %x", v)
 	}
 	if md := r.Hops[2].Metadata(); len(md) != 1 || md[0].Type != 2 || md[0].Value()[3] != 7 {
 		t.Errorf("source hop metadata %+v", md)
 	}
-	if r.Key.DstPort != 4790 || r.Key.Protocol != ProtoUDP || r.Key.SrcIP.Kind != AddrIPv4 || r.PacketType != PacketEthernet || r.ReceiveTime != 42 {
+	if r.Key.DstPort != 4790 || r.Key.Protocol != report.ProtoUDP || r.Key.SrcIP.Kind != report.AddrIPv4 || r.PacketType != report.PacketEthernet || r.ReceiveTime != 42 {
 		t.Errorf("key %+v type %v", r.Key, r.PacketType)
 	}
 }

@@ -1,6 +1,9 @@
-package report
+package intdecode
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+	"wire2kafka/report"
+)
 
 // SCION and ID-INT constants. Two wire revisions of ID-INT exist and are
 // told apart by where they sit: the ID-INT header identified by NextHdr 253
@@ -113,7 +116,7 @@ func (m *idintMain) aggregated(flags uint8, i int) bool {
 
 // decodeIDINT decodes the UDP payload of d.outer as a SCION packet with
 // ID-INT.
-func (d *Decoder) decodeIDINT(b []byte, rxTime uint64) ([]Report, Reason) {
+func (d *Decoder) decodeIDINT(b []byte, rxTime uint64) ([]report.Report, Reason) {
 	start, end, why := udpPayload(b, &d.outer)
 	if why != ReasonOK {
 		return nil, why
@@ -123,14 +126,14 @@ func (d *Decoder) decodeIDINT(b []byte, rxTime uint64) ([]Report, Reason) {
 	if why := d.decodeSCION(s, r); why != ReasonOK {
 		return nil, why
 	}
-	r.PacketType = PacketSCION
+	r.PacketType = report.PacketSCION
 	r.Truncated = d.truncate(s)
 	d.keep(r)
 	return d.reports[:1], ReasonOK
 }
 
 // hostAddr stores a SCION host address of type t and length code l into a.
-func hostAddr(a *Addr, t, l uint8, v []byte) {
+func hostAddr(a *report.Addr, t, l uint8, v []byte) {
 	switch {
 	case t == 0 && l == 0:
 		a.SetIPv4(v)
@@ -142,7 +145,7 @@ func hostAddr(a *Addr, t, l uint8, v []byte) {
 // decodeSCION decodes the SCION common and address headers, skips the
 // path, finds ID-INT (HBH options or NextHdr 253), skips an end-to-end
 // extension and reads the L4 ports.
-func (d *Decoder) decodeSCION(s []byte, r *Report) Reason {
+func (d *Decoder) decodeSCION(s []byte, r *report.Report) Reason {
 	if len(s) < scionCommonLen+scionAddrFixLen {
 		return ReasonTruncated
 	}
@@ -206,9 +209,9 @@ func (d *Decoder) decodeSCION(s []byte, r *Report) Reason {
 	}
 	switch next {
 	case scionNextUDP:
-		k.Protocol = ProtoUDP
+		k.Protocol = report.ProtoUDP
 	case scionNextTCP:
-		k.Protocol = ProtoTCP
+		k.Protocol = report.ProtoTCP
 	default:
 		return ReasonOK
 	}
@@ -235,7 +238,7 @@ func verifierLen(modVrf uint8) int {
 // decodeIDINTHeader decodes the old-revision ID-INT header and stack at
 // s[off:] into r's hops (stack order: newest entry first, source entry
 // last) and returns the next header type and its offset.
-func (d *Decoder) decodeIDINTHeader(s []byte, off int, r *Report) (uint8, int, Reason) {
+func (d *Decoder) decodeIDINTHeader(s []byte, off int, r *report.Report) (uint8, int, Reason) {
 	if len(s) < off+idintMainLen {
 		return 0, 0, ReasonTruncated
 	}
@@ -286,7 +289,7 @@ func (d *Decoder) decodeIDINTHeader(s []byte, off int, r *Report) (uint8, int, R
 // decodeIDINTOptions walks the hop-by-hop options in s[p:] (s ends with
 // the extension) for the new-revision IdIntOption. It reports whether one
 // was found; the stack's hops are appended newest first.
-func (d *Decoder) decodeIDINTOptions(s []byte, p int, r *Report) (bool, Reason) {
+func (d *Decoder) decodeIDINTOptions(s []byte, p int, r *report.Report) (bool, Reason) {
 	for p < len(s) {
 		if s[p] == hbhPad1 {
 			p++
@@ -306,7 +309,7 @@ func (d *Decoder) decodeIDINTOptions(s []byte, p int, r *Report) (bool, Reason) 
 // decodeIDINTOption decodes the IdIntOption at s[o:] and its stack of
 // IdIntEntry options. Lengths are computed from the fields, never from
 // OptDataLen (implementations disagree whether it counts its own 2 bytes).
-func (d *Decoder) decodeIDINTOption(s []byte, o int, r *Report) Reason {
+func (d *Decoder) decodeIDINTOption(s []byte, o int, r *report.Report) Reason {
 	if len(s) < o+idintOptMainLen {
 		return ReasonTruncated
 	}
@@ -364,9 +367,9 @@ func (d *Decoder) decodeIDINTOption(s []byte, o int, r *Report) Reason {
 }
 
 // addIDINTKeys puts the main header keys on hop h.
-func addIDINTKeys(h *Hop, m *idintMain) {
-	h.Add(KeyIDINTMain, []byte{m.rev, m.flags, m.modVrf, m.delay})
-	h.Add(KeyIDINTInstr, []byte{m.instAF[0], m.instAF[1], m.inst[0], m.inst[1], m.inst[2], m.inst[3]})
+func addIDINTKeys(h *report.Hop, m *idintMain) {
+	h.Add(report.KeyIDINTMain, []byte{m.rev, m.flags, m.modVrf, m.delay})
+	h.Add(report.KeyIDINTInstr, []byte{m.instAF[0], m.instAF[1], m.inst[0], m.inst[1], m.inst[2], m.inst[3]})
 }
 
 // mdLen decodes a 3-bit ID-INT metadata length: old revision 0xx -> 0,
@@ -388,7 +391,7 @@ func mdLen(ml uint8, newML bool) int {
 // (hdr bytes of flags, hop and mask/ML; the new revision's option type and
 // length precede p) into a new hop of r. It returns whether it is the
 // source entry and the offset after it (after its MAC).
-func (d *Decoder) decodeIDINTEntry(s []byte, p, hdr int, m *idintMain, r *Report) (bool, int, Reason) {
+func (d *Decoder) decodeIDINTEntry(s []byte, p, hdr int, m *idintMain, r *report.Report) (bool, int, Reason) {
 	if len(s) < p+hdr {
 		return false, 0, ReasonBadLength
 	}
@@ -444,7 +447,7 @@ func (d *Decoder) decodeIDINTEntry(s []byte, p, hdr int, m *idintMain, r *Report
 // idintMetadata stores an entry's metadata v into hop: node id, node
 // count, interfaces as MetadataType 1, and the four instruction slots
 // under their MetadataType equivalent or IDINTKeyInstr+instruction.
-func idintMetadata(v []byte, mask uint8, ml *[4]int, flags uint8, m *idintMain, hop *Hop) Reason {
+func idintMetadata(v []byte, mask uint8, ml *[4]int, flags uint8, m *idintMain, hop *report.Hop) Reason {
 	if mask&8 != 0 {
 		hop.NodeID = binary.BigEndian.Uint32(v)
 		v = v[4:]
@@ -516,7 +519,7 @@ func idintMetadata(v []byte, mask uint8, ml *[4]int, flags uint8, m *idintMain, 
 
 // occupancy stores id (at most 255) and length (saturated to 24 bits) as
 // the 4-byte MetadataType typ (QUEUE_OCCUPANCY or BUFFER_OCCUPANCY).
-func occupancy(hop *Hop, typ uint32, id, length []byte) {
+func occupancy(hop *report.Hop, typ uint32, id, length []byte) {
 	if id == nil || length == nil {
 		return
 	}

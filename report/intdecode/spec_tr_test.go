@@ -1,4 +1,4 @@
-package report_test
+package intdecode_test
 
 // Telemetry Report conformance cases: TR v2.0 (with embedded INT v2.1 and
 // INT v1.0 stacks), TR v1.0 and TR v0.5. Every frame is assembled field by

@@ -1,11 +1,13 @@
-package report
+package intdecode
+
+import "wire2kafka/report"
 
 // decodeInner reads the monitored flow's 5-tuple and, when tracked is set
 // and the packet is marked as carrying INT (by DSCP or by an INT_TBD UDP
 // port, INT v2.1 section 5.7.2), its INT shim and INT-MD stack. etype 0
 // means inner starts with an Ethernet header. A packet cut short by the
 // reporting switch's truncation gives what its complete headers give.
-func (d *Decoder) decodeInner(inner []byte, etype uint16, r *Report, tracked bool) Reason {
+func (d *Decoder) decodeInner(inner []byte, etype uint16, r *report.Report, tracked bool) Reason {
 	off := 0
 	if etype == 0 {
 		var why Reason
@@ -24,7 +26,7 @@ func (d *Decoder) decodeInner(inner []byte, etype uint16, r *Report, tracked boo
 	default:
 		return why
 	}
-	r.Key.setFrom(t)
+	setKeyFrom(&r.Key, t)
 	if !t.HasPorts || !tracked {
 		return ReasonOK
 	}
@@ -36,9 +38,9 @@ func (d *Decoder) decodeInner(inner []byte, etype uint16, r *Report, tracked boo
 	return d.parseINT(inner, t.L4Offset+t.HdrLenL4, r)
 }
 
-// setFrom sets k's addresses, and its ports and protocol (TCP or UDP, as
-// far as t has them), from the 5-tuple t.
-func (k *FlowKey) setFrom(t *FiveTuple) {
+// setKeyFrom sets k's addresses, and its ports and protocol (TCP or UDP,
+// as far as t has them), from the 5-tuple t.
+func setKeyFrom(k *report.FlowKey, t *FiveTuple) {
 	if t.IPv6 {
 		k.SrcIP.SetIPv6(t.SrcIP[:])
 		k.DstIP.SetIPv6(t.DstIP[:])
@@ -49,8 +51,8 @@ func (k *FlowKey) setFrom(t *FiveTuple) {
 	if !t.HasPorts {
 		return
 	}
-	k.SrcPort, k.DstPort, k.Protocol = t.SrcPort, t.DstPort, ProtoUDP
+	k.SrcPort, k.DstPort, k.Protocol = t.SrcPort, t.DstPort, report.ProtoUDP
 	if t.Proto == ipProtoTCP {
-		k.Protocol = ProtoTCP
+		k.Protocol = report.ProtoTCP
 	}
 }
