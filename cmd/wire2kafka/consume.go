@@ -11,7 +11,7 @@ import (
 	"strings"
 	"syscall"
 
-	"wire2kafka/kafkaout/consume"
+	"wire2kafka/cmd/wire2kafka/consume"
 	"wire2kafka/report/intgen"
 	"wire2kafka/report/pcap"
 )
