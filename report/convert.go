@@ -23,8 +23,7 @@ func (r *Report) Proto() *reportpb.Report {
 		ph := &reportpb.Hop{Asn: h.ASN, NodeId: h.NodeID}
 		if h.NumMD > 0 {
 			ph.Metadata = make(map[uint32][]byte, h.NumMD)
-			for j := 0; j < h.NumMD; j++ {
-				md := &h.MD[j]
+			for _, md := range h.Metadata() {
 				ph.Metadata[md.Type] = append([]byte{}, md.Val[:md.Len]...)
 			}
 		}

@@ -73,17 +73,8 @@ func appendFixed64Field(b []byte, num protowire.Number, v uint64) []byte {
 	return protowire.AppendFixed64(b, v)
 }
 
-// metadataEntrySize is the size of one map entry message (key and value).
-func metadataEntrySize(m *Metadatum) int {
-	return sizeTag + varintLen(uint64(m.Type)) + sizeBytesField(int(m.Len))
-}
-
 func hopSize(h *Hop) int {
-	n := sizeVarintField(h.ASN) + sizeVarintField(uint64(h.NodeID))
-	for i := 0; i < h.NumMD; i++ {
-		n += sizeBytesField(metadataEntrySize(&h.MD[i]))
-	}
-	return n
+	return sizeVarintField(h.ASN) + sizeVarintField(uint64(h.NodeID)) + h.mdLen
 }
 
 // Tag bytes of the fields the report writer emits (field number << 3 |
@@ -114,9 +105,9 @@ func putVarint(b []byte, i int, v uint64) int {
 	return i + 1
 }
 
-// putHop writes the fields of h at b[i:] and returns the index after them.
-// A metadata map entry is at most 16 bytes (key up to 5, value up to 8), so
-// its length is one byte.
+// putHop writes the fields of h at b[i:] and returns the index after them:
+// ASN and node id, then the metadata entries, already in protobuf form
+// (Hop.Add), in one copy.
 func putHop(b []byte, i int, h *Hop) int {
 	if h.ASN != 0 {
 		b[i] = tagHopASN
@@ -126,26 +117,7 @@ func putHop(b []byte, i int, h *Hop) int {
 		b[i] = tagHopNodeID
 		i = putVarint(b, i+1, uint64(h.NodeID))
 	}
-	for k := 0; k < h.NumMD; k++ {
-		m := &h.MD[k]
-		// Map entries always carry key and value, as proto.Marshal writes them.
-		b[i] = tagHopMetadata
-		b[i+2] = tagMapKey
-		j := putVarint(b, i+3, uint64(m.Type))
-		b[j] = tagMapValue
-		b[j+1] = m.Len
-		end := j + 2 + int(m.Len)
-		if len(b)-(j+2) >= MaxMetadataLen {
-			// One 8-byte store instead of a memmove call; the bytes
-			// after end are overwritten by the fields that follow.
-			binary.LittleEndian.PutUint64(b[j+2:], binary.LittleEndian.Uint64(m.Val[:]))
-		} else {
-			copy(b[j+2:end], m.Val[:m.Len])
-		}
-		b[i+1] = byte(end - i - 2) // the entry's length
-		i = end
-	}
-	return i
+	return i + copy(b[i:], h.md[:h.mdLen])
 }
 
 // hopSizes holds the encoded size of each hop of one report, so that a

@@ -2,6 +2,7 @@ package report
 
 import (
 	"encoding/binary"
+	"google.golang.org/protobuf/encoding/protowire"
 	"hash/maphash"
 	"math/bits"
 )
@@ -97,21 +98,115 @@ type Metadatum struct {
 // Value returns the metadata bytes.
 func (m *Metadatum) Value() []byte { return m.Val[:m.Len] }
 
-// Hop is the metadata one INT node recorded. It mirrors reportpb.Hop; the
-// metadata map is a small inline array (at most one entry per type).
+// Hop is the metadata one INT node recorded. It mirrors reportpb.Hop. The
+// metadata map is kept in its protobuf form as the decoder adds values: each
+// Add writes one map entry's bytes, so a hop is encoded by one block copy
+// and its size is known without a pass over its metadata (at most one entry
+// per type).
 type Hop struct {
 	ASN    uint64 // AS number (48 bits), 0 if unknown
 	NodeID uint32 // node id, 0 if unknown
-	NumMD  int    // number of valid entries in MD
-	MD     [MaxMetadata]Metadatum
+	NumMD  int    // number of metadata entries
+	mdLen  int    // bytes of md in use
+	md     [hopMDBytes]byte
 }
 
-// Metadata returns the valid metadata entries.
-func (h *Hop) Metadata() []Metadatum { return h.MD[:h.NumMD] }
+// Sizes of a hop's encoded metadata: an entry is at most 18 bytes (tag,
+// length, key tag, key varint up to 5, value tag, length, 8 value bytes);
+// 8 bytes of slack let every value be written with one 8-byte store.
+const (
+	maxEntryBytes = 18
+	hopMDBytes    = MaxMetadata*maxEntryBytes + MaxMetadataLen
+)
+
+// Metadata returns the metadata entries, decoded from their protobuf form.
+// It allocates: for tests, tools and conversions, not for the data path.
+func (h *Hop) Metadata() []Metadatum {
+	out := make([]Metadatum, 0, h.NumMD)
+	for i := 0; i < h.mdLen; {
+		typ, val, next := h.entry(i)
+		m := Metadatum{Type: typ, Len: uint8(len(val))}
+		copy(m.Val[:], val)
+		out = append(out, m)
+		i = next
+	}
+	return out
+}
+
+// entry reads the metadata entry at md[i:]: its type, its value (a view
+// into md) and the offset of the next entry.
+func (h *Hop) entry(i int) (uint32, []byte, int) {
+	n := int(h.md[i+1])
+	e := h.md[i+2 : i+2+n] // key tag, key, value tag, length, value
+	k, kn := protowire.ConsumeVarint(e[1:])
+	j := 1 + kn
+	return uint32(k), e[j+2 : j+2+int(e[j+1])], i + 2 + n
+}
 
 // Reset clears the hop for reuse.
 func (h *Hop) Reset() {
-	h.ASN, h.NodeID, h.NumMD = 0, 0, 0
+	h.ASN, h.NodeID, h.NumMD, h.mdLen = 0, 0, 0, 0
+}
+
+// put writes one metadata map entry of type typ whose n value bytes are
+// the low bytes of le, first byte lowest (as protowire writes a map<uint32,
+// bytes> entry: key and value always present). The caller checked room.
+func (h *Hop) put(typ uint32, n int, le uint64) {
+	i := h.mdLen
+	b := h.md[i : i+maxEntryBytes+MaxMetadataLen : i+maxEntryBytes+MaxMetadataLen]
+	b[0] = tagHopMetadata
+	b[2] = tagMapKey
+	j := 4
+	if typ < 0x80 {
+		b[3] = byte(typ)
+	} else {
+		j = putVarint(b, 3, uint64(typ))
+	}
+	b[j] = tagMapValue
+	b[j+1] = byte(n)
+	binary.LittleEndian.PutUint64(b[j+2:], le) // bytes past the value are overwritten by the next entry
+	end := j + 2 + n
+	b[1] = byte(end - 2)
+	h.mdLen = i + end
+	h.NumMD++
+}
+
+// EntryHeader is the protobuf header of a metadata map entry of one type
+// and value width (tag, length, key tag, key, value tag, value length),
+// made once per type and width so that a decoder whose widths are known
+// from a bitmap (an INT-MD stack) writes each entry with two 8-byte
+// stores (Hop.AddBE).
+type EntryHeader struct {
+	hdr   uint64 // the header bytes, first byte lowest
+	n     uint8  // header bytes (6-8)
+	width uint8  // value bytes (1-8)
+}
+
+// MakeEntryHeader returns the header of entries of type typ (below 1<<21)
+// with width-byte values (1 to MaxMetadataLen).
+func MakeEntryHeader(typ uint32, width int) EntryHeader {
+	var b [16]byte
+	b[0], b[2] = tagHopMetadata, tagMapKey
+	j := putVarint(b[:], 3, uint64(typ))
+	b[j], b[j+1] = tagMapValue, byte(width)
+	b[1] = byte(j + 2 + width - 2)
+	return EntryHeader{hdr: binary.LittleEndian.Uint64(b[:8]), n: uint8(j + 2), width: uint8(width)}
+}
+
+// AddBE appends an entry with header e and value x, big-endian in
+// e.width bytes (a narrower field read from the packet is zero-extended).
+// It reports false if the hop is full.
+func (h *Hop) AddBE(e EntryHeader, x uint64) bool {
+	if h.NumMD >= MaxMetadata {
+		return false
+	}
+	i := h.mdLen
+	b := h.md[i : i+2*MaxMetadataLen : i+2*MaxMetadataLen]
+	binary.LittleEndian.PutUint64(b, e.hdr)
+	binary.LittleEndian.PutUint64(b[e.n:], bits.ReverseBytes64(x<<(64-8*uint(e.width))))
+	h.mdLen = i + int(e.n) + int(e.width)
+	h.NumMD++
+	return true
 }
 
 // Add appends a metadata value (at most MaxMetadataLen bytes); it reports
@@ -120,11 +215,7 @@ func (h *Hop) Add(typ uint32, val []byte) bool {
 	if h.NumMD >= MaxMetadata || len(val) > MaxMetadataLen {
 		return false
 	}
-	m := &h.MD[h.NumMD]
-	m.Type = typ
-	m.Len = uint8(len(val))
-	binary.LittleEndian.PutUint64(m.Val[:], loadLE(val))
-	h.NumMD++
+	h.put(typ, len(val), loadLE(val))
 	return true
 }
 
@@ -196,11 +287,7 @@ func (h *Hop) AddUint(typ uint32, n int, x uint64) bool {
 	if h.NumMD >= MaxMetadata || n > MaxMetadataLen || n < 1 {
 		return false
 	}
-	m := &h.MD[h.NumMD]
-	m.Type = typ
-	m.Len = uint8(n)
-	binary.LittleEndian.PutUint64(m.Val[:], bits.ReverseBytes64(x<<(64-8*n)))
-	h.NumMD++
+	h.put(typ, n, bits.ReverseBytes64(x<<(64-8*n)))
 	return true
 }
 
@@ -210,20 +297,18 @@ func (h *Hop) AddWide(typ uint32, val []byte, width int) bool {
 	if len(val) >= width || width > MaxMetadataLen || h.NumMD >= MaxMetadata {
 		return h.Add(typ, val)
 	}
-	m := &h.MD[h.NumMD]
-	m.Type = typ
-	m.Len = uint8(width)
-	binary.LittleEndian.PutUint64(m.Val[:], loadLE(val)<<(8*(width-len(val))))
-	h.NumMD++
+	h.put(typ, width, loadLE(val)<<(8*(width-len(val))))
 	return true
 }
 
-// Get returns the value stored under typ, or nil.
+// Get returns the value stored under typ (a view into the hop), or nil.
 func (h *Hop) Get(typ uint32) []byte {
-	for i := 0; i < h.NumMD; i++ {
-		if h.MD[i].Type == typ {
-			return h.MD[i].Value()
+	for i := 0; i < h.mdLen; {
+		t, val, next := h.entry(i)
+		if t == typ {
+			return val
 		}
+		i = next
 	}
 	return nil
 }

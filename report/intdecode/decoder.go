@@ -16,10 +16,11 @@ type Decoder struct {
 	outer       FiveTuple
 	inner       FiveTuple
 	stats       Stats
-	intSeen     bool    // the current report had an INT-MD header
-	intHdr      [8]byte // its KeyINTHeader value
-	intDS       [6]byte // its KeyINTDomain value (DS ID != 0)
-	keyOnly     bool    // DispatchKey: stop at the flow key (no stacks)
+	intSeen     bool                   // the current report had an INT-MD header
+	intHdr      [8]byte                // its KeyINTHeader value
+	intDS       [6]byte                // its KeyINTDomain value (DS ID != 0)
+	keyOnly     bool                   // DispatchKey: stop at the flow key (no stacks)
+	intEntries  [16]report.EntryHeader // per INT-MD instruction bit: its metadata entry header
 }
 
 // Stats describes the last Decode call beyond its returned reports.
@@ -55,6 +56,7 @@ func NewDecoder(cfg Config) (*Decoder, error) {
 		reports: make([]report.Report, c.MaxFrame/4+1),
 		hops:    make([]report.Hop, c.MaxFrame/4+report.MaxHops),
 	}
+	d.intEntries = intEntryHeaders()
 	d.reportPorts.addAll(c.ReportPorts)
 	d.scionPorts.addAll(c.SCIONPorts)
 	d.mdPorts.addAll(c.MDUDPPorts)

@@ -55,14 +55,15 @@ func TestDecodeIDINTFull(t *testing.T) {
 		t.Fatalf("%d hops", r.NumHops)
 	}
 	enc, src := &r.Hops[0], &r.Hops[1]
+	encMD, srcMD := enc.Metadata(), src.Metadata()
 	// The encrypted entry keeps only its flags (plus the report-level
 	// main header keys of the first hop).
-	if enc.NodeID != 0 || enc.ASN != 0 || enc.NumMD != 3 || enc.MD[0].Type != IDINTKeyFlags || !bytes.Equal(enc.MD[0].Value(), []byte{0x08, 0x04}) ||
+	if enc.NodeID != 0 || enc.ASN != 0 || enc.NumMD != 3 || encMD[0].Type != IDINTKeyFlags || !bytes.Equal(encMD[0].Value(), []byte{0x08, 0x04}) ||
 		enc.Get(report.KeyIDINTMain) == nil || enc.Get(report.KeyIDINTInstr) == nil {
 		t.Errorf("encrypted hop %+v", enc.Metadata())
 	}
 	if src.NodeID != 0x42 || src.ASN != 0xff00_0000_0003 || src.NumMD != 2 ||
-		src.MD[1].Type != IDINTKeyInstr+0x41 || !bytes.Equal(src.MD[1].Value(), []byte{0xde, 0xad, 0xbe, 0xef}) {
+		srcMD[1].Type != IDINTKeyInstr+0x41 || !bytes.Equal(srcMD[1].Value(), []byte{0xde, 0xad, 0xbe, 0xef}) {
 		t.Errorf("source hop %+v asn %x node %x", src.Metadata(), src.ASN, src.NodeID)
 	}
 }

@@ -195,29 +195,53 @@ func (d *Decoder) parseStack(b []byte, p, stackLen, hopML int, bitmap uint16, v1
 			return ReasonTooManyHops
 		}
 		for bm := bitmap; bm != 0; {
-			j := bits.LeadingZeros16(bm)
+			j := bits.LeadingZeros16(bm) & 15
 			bm &^= 0x8000 >> j
 			in := &intInstrs[j]
 			l := int(in.len2)
 			if v1 {
 				l = int(in.len1)
 			}
-			v := b[q : q+l]
+			x := beUintAt(b, q, l)
 			q += l
 			switch {
+			case x == ^uint64(0)>>(64-8*uint(l)): // all ones: "unavailable" (a node id stays 0, unknown)
 			case j == 0:
-				if !allOnes(v) { // all ones: "invalid", the node id stays 0 (unknown)
-					hop.NodeID = binary.BigEndian.Uint32(v)
-				}
-			case in.typ == 0, allOnes(v): // skipped, or "unavailable"
+				hop.NodeID = uint32(x)
+			case in.typ == 0: // skipped
 			default:
-				if !hop.AddWide(in.typ, v, int(in.len2)) {
+				if !hop.AddBE(d.intEntries[j], x) { // zero-extended to the v2 width
 					return ReasonTooManyHops
 				}
 			}
 		}
 	}
 	return ReasonOK
+}
+
+// intEntryHeaders returns the metadata entry header of every INT-MD
+// instruction that becomes a metadata value, at its INT v2 width.
+func intEntryHeaders() [16]report.EntryHeader {
+	var e [16]report.EntryHeader
+	for j, in := range intInstrs {
+		if in.typ != 0 {
+			e[j] = report.MakeEntryHeader(in.typ, int(in.len2))
+		}
+	}
+	return e
+}
+
+// beUintAt returns the l (1 to 8) bytes at b[q:] as a big-endian number;
+// the caller checked that they are in b.
+func beUintAt(b []byte, q, l int) uint64 {
+	if len(b)-q >= 8 {
+		return binary.BigEndian.Uint64(b[q:q+8]) >> (64 - 8*uint(l))
+	}
+	var x uint64
+	for _, c := range b[q : q+l] {
+		x = x<<8 | uint64(c)
+	}
+	return x
 }
 
 // addINTKeys puts the INT header keys of the current report on hop h.
