@@ -123,9 +123,10 @@ func TestBackPressureAccounting(t *testing.T) {
 }
 
 // TestBlockTimeoutDrops: queue policy block with a sink that stays closed
-// past block_timeout. The Kafka worker waits, then drops the stuck messages
-// (sink_full, their reports counted as dropped, the key's sequence number
-// skipping), goes on, and delivers again once the sink opens. Every packet
+// past block_timeout. The Kafka worker waits, then lets the waiting packet
+// go on and drops its reports that find no message (sink_full, counted as
+// dropped reports, the key's sequence number skipping), and delivers again
+// once the sink opens. Every packet
 // is accounted for; per key the sequence numbers delivered plus those
 // dropped are 1..n with no duplicate.
 func TestBlockTimeoutDrops(t *testing.T) {

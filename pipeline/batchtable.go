@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"hash/maphash"
-	"syscall"
 
 	"wire2kafka/kafkaout"
 	"wire2kafka/report"
@@ -23,13 +22,13 @@ type slot struct {
 	key     []byte         // the message key as written (FlowKey bytes or the rule's name)
 	fk      report.FlowKey // the report key in its fixed form (hasFK)
 	hasFK   bool
-	buf     []byte // encoded entries (ReportBatch/PacketBatch field 1) or one Report/Histogram
-	home    []byte // buf's place in the table's arena (len 0, cap kafka.batch.max_bytes)
-	count   uint32 // items in buf
-	packets uint64 // packets accounted to this slot (queued until flushed)
-	first   uint64 // receive time of the first item, ns
-	last    uint64 // receive time of the last item, ns
-	opened  int64  // monotonic ns when the first item went in
+	msg     *kafkaout.Message // the pooled message being filled (acquired when the slot opened)
+	buf     []byte            // msg.Value as filled: entries (ReportBatch/PacketBatch field 1) or one Report/Histogram
+	count   uint32            // items in buf
+	packets uint64            // packets accounted to this slot (queued until flushed)
+	first   uint64            // receive time of the first item, ns
+	last    uint64            // receive time of the last item, ns
+	opened  int64             // monotonic ns when the first item went in
 	ks      *keyState
 }
 
@@ -43,12 +42,11 @@ type batchTable struct {
 	// slot.prev/next): linger expiry looks only at the oldest.
 	head, tail int32
 	keys       keyStates // per (payload type, key): sequence numbers, bounded
-	arena      []byte    // the slots' buffers, outside the Go heap
 }
 
 const probeLimit = 4
 
-func newBatchTable(size, keyStates, valueBytes int) batchTable {
+func newBatchTable(size, keyStates int) batchTable {
 	n := 1
 	for n < size {
 		n <<= 1
@@ -62,31 +60,7 @@ func newBatchTable(size, keyStates, valueBytes int) batchTable {
 		t.slots[j].idx = int32(j)
 		t.slots[j].key = keys[j*keyStateKeyBytes : j*keyStateKeyBytes : (j+1)*keyStateKeyBytes]
 	}
-	// Each slot's buffer is valueBytes (kafka.batch.max_bytes: a message is
-	// flushed before it would pass that) in one anonymous mapping: nothing
-	// is allocated when slots fill, the collector neither scans nor counts
-	// it, and a page is resident only once a message reached it.
-	arena, err := syscall.Mmap(-1, 0, n*valueBytes, syscall.PROT_READ|syscall.PROT_WRITE,
-		syscall.MAP_ANON|syscall.MAP_PRIVATE|syscall.MAP_NORESERVE)
-	if err == nil && valueBytes > 0 {
-		t.arena = arena
-		for j := range t.slots {
-			t.slots[j].home = arena[j*valueBytes : j*valueBytes : (j+1)*valueBytes]
-			t.slots[j].buf = t.slots[j].home
-		}
-	}
 	return t
-}
-
-// release unmaps the slots' buffers; the table must not be used after.
-func (t *batchTable) release() {
-	if t.arena != nil {
-		syscall.Munmap(t.arena)
-		t.arena = nil
-		for j := range t.slots {
-			t.slots[j].home, t.slots[j].buf = nil, nil
-		}
-	}
 }
 
 // msgKey is the key of a message being looked up: a report's FlowKey in
@@ -153,9 +127,11 @@ func (t *batchTable) find(rule uint32, typ kafkaout.PayloadType, k *msgKey) (idx
 	return -1, int(h & t.mask)
 }
 
-// open marks slot j used for (rule, typ, key) and returns it.
-func (t *batchTable) open(j int, rule uint32, typ kafkaout.PayloadType, k *msgKey, topic string, limit uint32, now int64) *slot {
+// open marks slot j used for (rule, typ, key), to be filled into m's value,
+// and returns it.
+func (t *batchTable) open(j int, rule uint32, typ kafkaout.PayloadType, k *msgKey, topic string, limit uint32, now int64, m *kafkaout.Message) *slot {
 	s := &t.slots[j]
+	s.msg, s.buf = m, m.Value[:0]
 	s.used, s.rule, s.typ, s.hash, s.topic, s.limit, s.opened = true, rule, typ, k.h, topic, limit, now
 	if k.fk != nil {
 		s.fk, s.hasFK = *k.fk, true
@@ -163,10 +139,6 @@ func (t *batchTable) open(j int, rule uint32, typ kafkaout.PayloadType, k *msgKe
 	} else {
 		s.hasFK = false
 		s.key = append(s.key[:0], k.raw...)
-	}
-	s.buf = s.buf[:0]
-	if s.home != nil {
-		s.buf = s.home // a buffer that outgrew its place (one item above max_bytes) goes back to it
 	}
 	s.count, s.packets, s.first, s.last = 0, 0, 0, 0
 	s.ks = t.keys.get(typ, s.key, k.h, now)
@@ -180,10 +152,10 @@ func (t *batchTable) open(j int, rule uint32, typ kafkaout.PayloadType, k *msgKe
 	return s
 }
 
-// close marks slot j free, keeping its buffers.
+// close marks slot j free; its message went to the sink or back to it.
 func (t *batchTable) close(j int) {
 	s := &t.slots[j]
-	s.used = false
+	s.used, s.msg, s.buf = false, nil, nil
 	t.keys.unpin(s.ks)
 	s.ks = nil
 	if s.prev >= 0 {

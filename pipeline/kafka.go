@@ -41,14 +41,16 @@ type kafkaWorker struct {
 	blockTimeout int64 // ns
 	producerID   string
 
-	table   batchTable
-	queued  uint64 // packets in open slots
-	blocked int64  // monotonic ns since the sink has been full (policy block), 0 if not
-	stuck   []int  // slots whose flush failed
-	retry   []int  // the previous stuck list while it is retried
-	rs      *ruleSet
-	now     int64
-	clk     tscClock
+	table     batchTable
+	queued    uint64              // packets in open slots
+	blocked   bool                // waiting for the sink (policy block): the packet at pos waits
+	waitSince int64               // monotonic ns since the packet at pos began to wait, 0 if not
+	giveUp    bool                // block_timeout passed: the packet at pos goes on without waiting
+	spares    []*kafkaout.Message // messages reserved for slots about to open
+	skipKey   []byte              // the key of reports dropped for lack of a message (skip)
+	rs        *ruleSet
+	now       int64
+	clk       tscClock
 	// drops and parse errors of the current burst (publish adds them)
 	drops     [NumReasons]uint64
 	parseErrs [intdecode.NumReasons]uint64
@@ -68,9 +70,13 @@ func (w *kafkaWorker) Poll() int {
 	w.now = w.clock()
 	w.rs = w.ctl.rules.Load()
 	work := 0
-	if w.blocked != 0 && !w.retryStuck() {
-		w.publish()
-		return 0
+	if w.blocked {
+		// Messages come back as the sink delivers; lingering ones still go.
+		work += w.lingerScan(w.ctl.phase.Load() >= phaseFlush)
+		if !w.unblock() {
+			w.publish()
+			return work
+		}
 	}
 	if w.pos == w.n {
 		w.pos, w.n = 0, 0
@@ -81,11 +87,12 @@ func (w *kafkaWorker) Poll() int {
 		}
 	}
 	nfree := 0
-	for w.pos < w.n && w.blocked == 0 {
+	for w.pos < w.n && !w.blocked {
 		m := w.arr.At(w.pos)
 		if !w.handle(m) {
 			break // blocked before taking m; retried on a later poll
 		}
+		w.waitSince, w.giveUp = 0, false
 		w.free.Set(nfree, m)
 		nfree++
 		w.pos++
@@ -94,7 +101,7 @@ func (w *kafkaWorker) Poll() int {
 	if nfree > 0 {
 		dpdk.FreeBulk(w.free, 0, nfree)
 	}
-	if w.blocked == 0 {
+	if !w.blocked {
 		work += w.lingerScan(w.ctl.phase.Load() >= phaseFlush)
 	}
 	w.publish()
@@ -204,22 +211,26 @@ func (w *kafkaWorker) handle(m *dpdk.Mbuf) bool {
 	// multiplies the bytes of the smallest field (2) by 8, plus the fixed
 	// fields.
 	bound := 8*len(m.Data()) + 256
+	need := 0
 	for i := range reports {
 		w.mkeys[i] = reportKey(&reports[i].Key, ri.id, typ) // hashed once, from the fixed form
-		if !w.ensureRoom(ri, typ, &w.mkeys[i], bound) {
-			return false
-		}
+		w.ensureRoom(ri, typ, &w.mkeys[i], bound, &need)
+	}
+	if !w.reserve(need) && !w.waitForRoom() {
+		return false
 	}
 	for i := range reports {
 		r := &reports[i]
 		s := w.slotFor(ri, typ, &w.mkeys[i])
-		if s == nil {
+		if s == nil { // the sink had no message for it (policy drop, or block_timeout passed)
 			if i == 0 {
-				w.c.Drops[DropSinkFull].Add(1) // evicting another flow failed
+				w.drop(DropSinkFull)
 			}
+			w.c.ReportsDropped.Add(1)
+			w.skip(typ, &w.mkeys[i], 1)
 			continue
 		}
-		// Encode straight into the open message.
+		// Encode straight into the pooled message.
 		if typ == kafkaout.PayloadReport {
 			r.Sequence = s.ks.seq + 1
 			s.buf = report.AppendReport(s.buf, r)
@@ -247,11 +258,8 @@ func (w *kafkaWorker) lingerScan(force bool) int {
 			break
 		}
 		next := s.next
-		if w.flush(int(j)) {
-			n++
-		} else if w.blocked != 0 {
-			return n
-		}
+		w.flush(int(j))
+		n++
 		j = next
 	}
 	return n

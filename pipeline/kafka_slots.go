@@ -15,12 +15,15 @@ func (w *kafkaWorker) add(ri *ruleInfo, typ kafkaout.PayloadType, key, item []by
 		return true
 	}
 	k := rawKey(key, ri.id, typ)
-	if !w.ensureRoom(ri, typ, &k, len(item)) {
+	need := 0
+	w.ensureRoom(ri, typ, &k, len(item), &need)
+	if !w.reserve(need) && !w.waitForRoom() {
 		return false
 	}
 	s := w.slotFor(ri, typ, &k)
 	if s == nil {
 		w.c.Drops[DropSinkFull].Add(packets)
+		w.skip(typ, &k, 1)
 		return true
 	}
 	w.put(s, item, t, packets)
@@ -51,42 +54,44 @@ func (w *kafkaWorker) account(s *slot, t uint64, packets uint64) {
 func (w *kafkaWorker) slotIndex(s *slot) int { return int(s.idx) }
 
 // ensureRoom flushes the open message of the key if size more bytes would
-// overflow it, and evicts a colliding one if the key has no slot. It
-// returns false if a flush is blocked.
-func (w *kafkaWorker) ensureRoom(ri *ruleInfo, typ kafkaout.PayloadType, k *msgKey, size int) bool {
+// overflow it, and evicts (flushes) a colliding one if the key has no
+// slot; it counts in *need the messages the key will have to open.
+func (w *kafkaWorker) ensureRoom(ri *ruleInfo, typ kafkaout.PayloadType, k *msgKey, size int, need *int) {
 	j, victim := w.table.find(ri.id, typ, k)
 	if j < 0 {
-		return w.flush(victim) || w.blocked == 0
+		w.flush(victim)
+		*need++
+		return
 	}
 	s := &w.table.slots[j]
-	if s.used && s.count > 0 && len(s.buf)+size+maxEntryOverhead > w.maxBytes {
-		return w.flush(j) || w.blocked == 0
+	switch {
+	case !s.used:
+		*need++
+	case s.count > 0 && len(s.buf)+size+maxEntryOverhead > w.maxBytes:
+		w.flush(j)
+		*need++
 	}
-	return true
 }
 
 // slotFor returns the open message of the key, opening one (evicting a
-// colliding flow if needed); nil if the eviction failed.
+// colliding flow if needed); nil if the sink has no message for it.
 func (w *kafkaWorker) slotFor(ri *ruleInfo, typ kafkaout.PayloadType, k *msgKey) *slot {
 	j, victim := w.table.find(ri.id, typ, k)
 	if j < 0 {
-		if !w.flush(victim) {
-			if w.blocked != 0 {
-				w.dropSlot(victim) // no room to wait here: the victim goes
-			}
-			if w.table.slots[victim].used {
-				return nil
-			}
-		}
+		w.flush(victim)
 		j = victim
 	}
 	s := &w.table.slots[j]
 	if s.used {
 		return s
 	}
+	m := w.takeSpare()
+	if m == nil {
+		return nil
+	}
 	limit := w.maxReports
 	if typ == kafkaout.PayloadReport || typ == kafkaout.PayloadHistogram {
 		limit = 1
 	}
-	return w.table.open(j, ri.id, typ, k, ri.topic, limit, w.now)
+	return w.table.open(j, ri.id, typ, k, ri.topic, limit, w.now, m)
 }

@@ -20,7 +20,8 @@ import (
 // case 7 found that it did, a few hundred times per 200,000 flows).
 func TestKeyStatesChurn(t *testing.T) {
 	const states, flows = 4096, 1_000_000
-	tbl := newBatchTable(1024, states, 1<<16)
+	tbl := newBatchTable(1024, states)
+	msg := &kafkaout.Message{Value: make([]byte, 0, 1<<16)} // each slot is closed before the next opens
 	var fk report.FlowKey
 	hot := []byte("the hot flow's key")
 	var now int64
@@ -30,7 +31,7 @@ func TestKeyStatesChurn(t *testing.T) {
 		if j < 0 {
 			j = victim
 		}
-		s := tbl.open(j, 1, kafkaout.PayloadReportBatch, &mk, "t", 1, now)
+		s := tbl.open(j, 1, kafkaout.PayloadReportBatch, &mk, "t", 1, now, msg)
 		s.ks.seq++ // what a flush does
 		ks := s.ks
 		tbl.close(j)

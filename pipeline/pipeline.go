@@ -284,8 +284,9 @@ func (p *Pipeline) buildWorkers(opts Options, ts dpdk.RxTimestamp, hasTS bool) e
 				dec: dec, sink: opts.Sink, maxReports: uint32(cfg.Kafka.Batch.MaxReports), maxBytes: cfg.Kafka.Batch.MaxBytes,
 				linger: int64(time.Duration(cfg.Kafka.Batch.Linger)), policyDrop: cfg.Kafka.Queue.Policy == config.QueueDrop,
 				blockTimeout: int64(time.Duration(cfg.Kafka.Queue.BlockTimeout)), producerID: opts.ProducerID,
-				table: newBatchTable(1024, cfg.Kafka.Batch.KeyStates, cfg.Kafka.Batch.MaxBytes), clk: newTSCClock(),
-				mkeys: make([]msgKey, cfg.Mempool.DataRoom/4+1)}
+				table: newBatchTable(1024, cfg.Kafka.Batch.KeyStates), clk: newTSCClock(),
+				mkeys: make([]msgKey, cfg.Mempool.DataRoom/4+1), spares: make([]*kafkaout.Message, 0, cfg.Mempool.DataRoom/4+1),
+				skipKey: make([]byte, 0, keyStateKeyBytes)}
 			kafkaNumber++
 			for _, a := range []**dpdk.MbufArray{&w.arr, &w.free} {
 				if *a, err = p.newArray(); err != nil {
@@ -390,7 +391,7 @@ func (p *Pipeline) release() {
 	for _, l := range p.lcores {
 		for _, w := range l.workers {
 			if kw, ok := w.(*kafkaWorker); ok {
-				kw.table.release()
+				kw.releaseMessages()
 			}
 		}
 	}
