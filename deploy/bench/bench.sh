@@ -169,7 +169,9 @@ testpmd() {
     --vdev "net_pcap0,rx_pcap=$PCAP,infinite_rx=1" -- --forward-mode=rxonly --port-topology=loop --auto-start \
     --stats-period 1 --total-num-mbufs=16384 </dev/null 2>>"$LOG" |
     awk -v skip="$(echo "$WARM" | cut -d. -f1)" '/Rx-pps:/ { if ($2 == 0 && n == 0) next; n++; if (n > skip) v[m++] = $2 }
-      END { if (m == 0) exit; asort(v); printf "{\"mode\":\"testpmd rxonly\",\"mpps\":%.3f,\"samples\":%d}\n", v[int((m+1)/2)] / 1e6, m }'
+      END { if (m == 0) exit
+        for (i = 1; i < m; i++) for (j = i; j > 0 && v[j-1] > v[j]; j--) { t = v[j]; v[j] = v[j-1]; v[j-1] = t }
+        printf "{\"mode\":\"testpmd rxonly\",\"mpps\":%.3f,\"samples\":%d}\n", v[int((m-1)/2)] / 1e6, m }'
 }
 wb() { "$W2K" "$@" -map-lcores -warmup "$WARM" -seconds "$SECS" 2>>"$LOG" | last_json; }
 
