@@ -3,6 +3,7 @@ package intdecode_test
 import (
 	"encoding/hex"
 	"fmt"
+	"google.golang.org/protobuf/proto"
 	"net/netip"
 	"sort"
 	"strings"
@@ -32,6 +33,24 @@ func runSpecCases(t *testing.T, cases []specCase) {
 				t.Fatal(err)
 			}
 			rs, why := d.Decode(c.Frame, 1)
+			// The pipeline's path (the ACL parsed the outer headers) must
+			// give the same outcome on the spec's packets.
+			var ft intdecode.FiveTuple
+			if intdecode.ParseFiveTuple(c.Frame, &ft) == intdecode.ReasonOK {
+				d2, err := intdecode.NewDecoder(specDecoderConfig(&c))
+				if err != nil {
+					t.Fatal(err)
+				}
+				rs2, why2 := d2.DecodeOuter(c.Frame, 1, ft.Outer())
+				if why2 != why || len(rs2) != len(rs) || *d2.Stats() != *d.Stats() {
+					t.Errorf("%s (%s): DecodeOuter %v with %d reports, Decode %v with %d", c.Name, c.Cites, why2, len(rs2), why, len(rs))
+				}
+				for i := range min(len(rs), len(rs2)) {
+					if rs[i].Key != rs2[i].Key || !proto.Equal(rs[i].Proto(), rs2[i].Proto()) {
+						t.Errorf("%s (%s): report %d differs between Decode and DecodeOuter", c.Name, c.Cites, i)
+					}
+				}
+			}
 			if msg := compareLost(d.Stats(), c.Lost); msg != "" {
 				t.Errorf("%s (%s): lost reports: %s", c.Name, c.Cites, msg)
 			}
