@@ -206,6 +206,11 @@ type Metrics struct {
 	// Listen is the host:port of the Prometheus /metrics endpoint.
 	// Default "127.0.0.1:9469".
 	Listen string `yaml:"listen"`
+	// WebConfigFile is an exporter-toolkit web configuration file (TLS,
+	// client certificates, basic auth), the file Prometheus exporters take
+	// with --web.config.file; a relative path is relative to the config
+	// file's directory. Empty: plain HTTP.
+	WebConfigFile string `yaml:"web_config_file"`
 	// TableInterval is how often the terminal counter table is printed; 0
 	// prints it only at exit. Default 5s.
 	TableInterval Duration `yaml:"table_interval"`

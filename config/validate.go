@@ -4,10 +4,13 @@ import (
 	"fmt"
 	"math/bits"
 	"net"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/prometheus/exporter-toolkit/web"
 )
 
 // Defaults, in the units of the fields they fill (see the field docs).
@@ -226,6 +229,16 @@ func (v *validator) metrics() {
 		v.c.errf("metrics.listen", "must be host:port like 127.0.0.1:9469, got %q", m.Listen)
 	} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
 		v.c.errf("metrics.listen", "port must be a number 0-65535, got %q", port)
+	}
+	if m.WebConfigFile != "" {
+		if !filepath.IsAbs(m.WebConfigFile) && v.cfg.File() != "" {
+			m.WebConfigFile = filepath.Join(filepath.Dir(v.cfg.File()), m.WebConfigFile)
+		}
+		// The exporter-toolkit's own check: YAML, users' bcrypt hashes,
+		// certificate and key files.
+		if err := web.Validate(m.WebConfigFile); err != nil {
+			v.c.errf("metrics.web_config_file", "%s: %v", m.WebConfigFile, err)
+		}
 	}
 	v.durField("metrics.table_interval", &m.TableInterval, DefaultTableInterval, 0, Duration(time.Hour))
 	if m.TableInterval > 0 && m.TableInterval < Duration(100*time.Millisecond) {

@@ -107,7 +107,7 @@ func run(o runOptions) error {
 		closeSink()
 		return err
 	}
-	ms, err := metrics.Start(cfg.Metrics.Listen, metrics.FromPipeline(p, sink), version, log)
+	ms, err := metrics.Start(metrics.Endpoint{Addr: cfg.Metrics.Listen, WebConfigFile: cfg.Metrics.WebConfigFile}, metrics.FromPipeline(p, sink), version, log)
 	if err != nil {
 		p.Stop(time.Second)
 		p.Close()

@@ -86,7 +86,7 @@ func TestPrometheusEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer p.Close()
-	srv, err := Start("127.0.0.1:0", FromPipeline(p, prod), "test-version", nil)
+	srv, err := Start(Endpoint{Addr: "127.0.0.1:0"}, FromPipeline(p, prod), "test-version", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

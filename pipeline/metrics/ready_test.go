@@ -37,7 +37,7 @@ func TestReadyz(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			conns := tt.conns
-			s, err := Listen("127.0.0.1:0", prometheus.NewRegistry(), func() error { return KafkaReady(conns) }, slog.New(slog.NewTextHandler(io.Discard, nil)))
+			s, err := Listen(Endpoint{Addr: "127.0.0.1:0"}, prometheus.NewRegistry(), func() error { return KafkaReady(conns) }, slog.New(slog.NewTextHandler(io.Discard, nil)))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/prometheus/exporter-toolkit/web"
 
 	"wire2kafka/kafkaout"
 )
@@ -43,16 +44,27 @@ type Server struct {
 	stopping atomic.Bool
 }
 
+// Endpoint says where and how the metrics are served.
+type Endpoint struct {
+	// Addr is host:port; port 0 picks a free one.
+	Addr string
+	// WebConfigFile is an exporter-toolkit web configuration (TLS, client
+	// certificates, basic auth users with bcrypt hashes), as Prometheus and
+	// its exporters read with --web.config.file; empty serves plain HTTP.
+	// Certificates are read again on each new connection.
+	WebConfigFile string
+}
+
 // Start serves a Collector over src (with the Go and process collectors)
-// on addr. /readyz answers 200 until SetStopping while Kafka is reachable
+// at ep. /readyz answers 200 until SetStopping while Kafka is reachable
 // (KafkaReady).
-func Start(addr string, src Sources, version string, log *slog.Logger) (*Server, error) {
+func Start(ep Endpoint, src Sources, version string, log *slog.Logger) (*Server, error) {
 	col := NewCollector(src, version)
 	reg, err := NewRegistry(col)
 	if err != nil {
 		return nil, err
 	}
-	s, err := Listen(addr, reg, func() error { return KafkaReady(src.Kafka) }, log)
+	s, err := Listen(ep, reg, func() error { return KafkaReady(src.Kafka) }, log)
 	if err != nil {
 		return nil, err
 	}
@@ -67,15 +79,19 @@ func (s *Server) Collector() *Collector { return s.col }
 // SetStopping makes /readyz answer 503: the pipeline is draining.
 func (s *Server) SetStopping() { s.stopping.Store(true) }
 
-// Listen starts serving reg on addr (host:port; port 0 picks a free one).
-// /healthz answers 200 while the process serves; /readyz answers 200 when
-// ready returns nil (nil ready: always) and 503 with the error otherwise,
-// or after SetStopping.
-func Listen(addr string, reg *prometheus.Registry, ready func() error, log *slog.Logger) (*Server, error) {
+// Listen starts serving reg at ep. /healthz answers 200 while the process
+// serves; /readyz answers 200 when ready returns nil (nil ready: always)
+// and 503 with the error otherwise, or after SetStopping. With a web
+// configuration, every path needs its TLS and basic auth. An invalid web
+// configuration is an error here, before anything listens.
+func Listen(ep Endpoint, reg *prometheus.Registry, ready func() error, log *slog.Logger) (*Server, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	ln, err := net.Listen("tcp", addr)
+	if err := web.Validate(ep.WebConfigFile); err != nil {
+		return nil, fmt.Errorf("metrics: web config %s: %w", ep.WebConfigFile, err)
+	}
+	ln, err := net.Listen("tcp", ep.Addr)
 	if err != nil {
 		return nil, fmt.Errorf("metrics: listen: %w", err)
 	}
@@ -93,8 +109,10 @@ func Listen(addr string, reg *prometheus.Registry, ready func() error, log *slog
 		}
 		fmt.Fprintln(w, "wire2kafka: /metrics /healthz /readyz")
 	})
-	s.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	go func() { s.done <- s.srv.Serve(ln) }()
+	s.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	noSystemd := false
+	flags := &web.FlagConfig{WebListenAddresses: &[]string{ep.Addr}, WebSystemdSocket: &noSystemd, WebConfigFile: &ep.WebConfigFile}
+	go func() { s.done <- web.Serve(ln, s.srv, flags, log.With("component", "metrics")) }()
 	return s, nil
 }
 

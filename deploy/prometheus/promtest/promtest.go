@@ -33,6 +33,12 @@ type Options struct {
 	Interval time.Duration
 	// RuleFiles are alerting/recording rule files to load (absolute paths).
 	RuleFiles []string
+	// CAFile, when set, makes the scrapes HTTPS, trusting this CA
+	// certificate (absolute path).
+	CAFile string
+	// Username and PasswordFile, when set, make the scrapes send basic auth
+	// (the password read from the file, as a deployment would).
+	Username, PasswordFile string
 }
 
 // Server is a running Prometheus. Its methods are safe for concurrent use.
@@ -103,10 +109,9 @@ func writeConfig(path string, opts Options) error {
 	}
 	var buf bytes.Buffer
 	err = t.Execute(&buf, struct {
-		Interval  string
-		Targets   []string
-		RuleFiles []string
-	}{opts.Interval.String(), opts.Targets, opts.RuleFiles})
+		Options
+		Interval string
+	}{opts, opts.Interval.String()})
 	if err != nil {
 		return fmt.Errorf("config template: %w", err)
 	}
