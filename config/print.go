@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 )
@@ -23,6 +24,9 @@ func (p *Plan) Print(w io.Writer, hugepagesFreeMB int) error {
 	fmt.Fprintf(b, "\nkafka: sink %s, %d connection(s), batch %d reports / %d B / %s linger, queue %d messages (%s)\n",
 		cfg.Kafka.Sink, cfg.Kafka.Connections, cfg.Kafka.Batch.MaxReports, cfg.Kafka.Batch.MaxBytes,
 		cfg.Kafka.Batch.Linger, cfg.Kafka.Queue.Messages, cfg.Kafka.Queue.Policy)
+	if len(cfg.Kafka.Producer) > 0 {
+		fmt.Fprintf(b, "producer: %s\n", ProducerSettings(cfg.Kafka.Producer))
+	}
 	fmt.Fprintf(b, "message pool: %d messages x %d B (kafka.queue.messages x kafka.batch.max_bytes) = %.1f MiB at most, resident as used\n",
 		cfg.Kafka.Queue.Messages, cfg.Kafka.Batch.MaxBytes, float64(cfg.Kafka.Queue.Messages)*float64(cfg.Kafka.Batch.MaxBytes)/(1<<20))
 	in := cfg.INT
@@ -31,7 +35,11 @@ func (p *Plan) Print(w io.Writer, hugepagesFreeMB int) error {
 	for _, s := range in.SourceOnlyMD {
 		fmt.Fprintf(b, ", source-only %d B in domain %#x", s.Bytes, s.DomainID)
 	}
-	fmt.Fprintf(b, "\nmetrics: %s\n\nlcores:\n", cfg.Metrics.Listen)
+	fmt.Fprintf(b, "\nmetrics: %s", cfg.Metrics.Listen)
+	if cfg.Metrics.WebConfigFile != "" {
+		fmt.Fprintf(b, " (TLS/auth: %s)", cfg.Metrics.WebConfigFile)
+	}
+	fmt.Fprintf(b, "\n\nlcores:\n")
 	for _, l := range p.Lcores {
 		switch {
 		case l.Main:
@@ -171,4 +179,23 @@ func (r *RulePlan) function() string {
 		return fmt.Sprintf("histogram %dns x%d every %s", r.ResolutionNS, r.Buckets, r.ReportInterval)
 	}
 	return string(r.ServiceFunction)
+}
+
+// ProducerSettings returns librdkafka settings as "key=value" pairs in key
+// order, each secret shown as "(secret)": for check-config and logs.
+func ProducerSettings(m map[string]string) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		v := m[k]
+		if IsSecret(k) {
+			v = "(secret)"
+		}
+		parts[i] = k + "=" + v
+	}
+	return strings.Join(parts, " ")
 }

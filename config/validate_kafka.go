@@ -112,6 +112,7 @@ func (v *validator) kafka() {
 	v.intField("kafka.create_topics.partitions", &k.CreateTopics.Partitions, DefaultPartitions, 1, 10000)
 	v.intField("kafka.create_topics.replication_factor", &k.CreateTopics.ReplicationFactor, DefaultReplicationFactor, 1, 32)
 	v.durField("kafka.flush_timeout", &k.FlushTimeout, DefaultFlushTimeout, 0, Duration(10*time.Minute))
+	v.producerSecrets()
 	for key, owner := range producerOwned {
 		if _, ok := k.Producer[key]; ok {
 			v.c.errf(fmt.Sprintf("kafka.producer[%q]", key), "is built from %s; set it there", owner)

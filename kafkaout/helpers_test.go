@@ -60,11 +60,19 @@ func fillBatch(m *Message, topic string, i int, seq uint64, first uint64, report
 // failing the test after timeout.
 func readAll(t *testing.T, bootstrap, topic string, n int, timeout time.Duration) []*kafka.Message {
 	t.Helper()
+	return readAllWith(t, map[string]string{"bootstrap.servers": bootstrap}, topic, n, timeout)
+}
+
+// readAllWith is readAll with librdkafka settings (brokers, security).
+func readAllWith(t *testing.T, settings map[string]string, topic string, n int, timeout time.Duration) []*kafka.Message {
+	t.Helper()
 	// Every partition assigned from its first offset: no consumer group,
 	// so no rebalance or committed offset can hide a message.
-	c, err := kafka.NewConsumer(&kafka.ConfigMap{
-		"bootstrap.servers": bootstrap, "group.id": topic + "-reader", "enable.auto.commit": false,
-	})
+	cm := kafka.ConfigMap{"group.id": topic + "-reader", "enable.auto.commit": false}
+	for k, v := range settings {
+		cm[k] = v
+	}
+	c, err := kafka.NewConsumer(&cm)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -41,10 +41,11 @@ type Producer struct {
 
 var errClosed = errors.New("kafkaout: producer closed")
 
-// NewProducer creates the connections (on cfg.CPUs when set), checks (or
-// creates) cfg.Topics, and starts the connection goroutines. It fails when
-// the config is bad, a producer cannot be created, or a topic is missing
-// and creation is off.
+// NewProducer creates the connections (on cfg.CPUs when set), checks that
+// each can authenticate, checks (or creates) cfg.Topics, and starts the
+// connection goroutines. It fails when the config is bad, a producer cannot
+// be created, a broker refuses the credentials or the TLS handshake fails,
+// or a topic is missing and creation is off.
 func NewProducer(cfg ProducerConfig) (*Producer, error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
@@ -78,6 +79,10 @@ func NewProducer(cfg ProducerConfig) (*Producer, error) {
 		c := newConn(i, kp, p)
 		go c.forwardLogs()
 		p.conns = append(p.conns, c)
+	}
+	if err := p.checkConnections(cfg.TopicTimeout); err != nil {
+		p.closeProducers()
+		return nil, err
 	}
 	p.topics, err = newTopics(&p.cfg, p.conns[0].p)
 	if err != nil {

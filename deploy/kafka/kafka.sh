@@ -11,7 +11,11 @@
 # Environment: KAFKA_PORT (default 19092; controller on +1), KAFKA_HEAP (512m),
 # WIRE2KAFKA_CACHE (~/.cache/wire2kafka), KAFKA_DIR (/tmp/wire2kafka-kafka),
 # KAFKA_KEEP_DATA=1 (start: keep DIR/data from an earlier run, e.g. to restart
-# a killed broker with its topics and messages; same KAFKA_PORT).
+# a killed broker with its topics and messages; same KAFKA_PORT),
+# KAFKA_SECURE=1 (start: also a SASL_SSL listener on KAFKA_PORT+2, SCRAM-SHA-512
+# user "wire2kafka" with the password in DIR/tls/password, and an SSL listener
+# on KAFKA_PORT+3 that requires a client certificate; a throw-away CA, broker
+# and client certificates (PEM) are made in DIR/tls with openssl).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -20,6 +24,9 @@ cache=${WIRE2KAFKA_CACHE:-$HOME/.cache/wire2kafka}
 libs=$cache/kafka-$version/libs
 port=${KAFKA_PORT:-19092}
 cport=$((port + 1))
+sasl_port=$((port + 2))
+ssl_port=$((port + 3))
+secure=${KAFKA_SECURE:-0}
 heap=${KAFKA_HEAP:-512m}
 
 log() { printf 'kafka.sh: %s\n' "$*" >&2; }
@@ -57,6 +64,29 @@ wait_ready() { # waits until the broker answers a metadata request
   return 1
 }
 
+# make_tls DIR: a CA, a broker certificate for 127.0.0.1/localhost and a
+# client certificate (CN wire2kafka), RSA, PEM, valid 2 days, and the SCRAM
+# password; kept when they exist (restarts keep their clients working).
+make_tls() {
+  local t=$1/tls
+  [ -f "$t/.complete" ] && return 0
+  command -v openssl >/dev/null || { log "openssl not found (make deps installs it)"; exit 1; }
+  rm -rf "$t"; mkdir -p "$t"; chmod 700 "$t"
+  ( cd "$t"
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout ca-key.pem -out ca.pem -days 2 -subj /CN=wire2kafka-test-ca
+    for who in broker client; do
+      local cn=localhost san="subjectAltName=IP:127.0.0.1,DNS:localhost" use=serverAuth
+      if [ $who = client ]; then cn=wire2kafka san="subjectAltName=DNS:wire2kafka" use=clientAuth; fi
+      openssl req -newkey rsa:2048 -nodes -keyout $who-key.pem -out $who.csr -subj "/CN=$cn"
+      printf '%s\nextendedKeyUsage=%s\n' "$san" "$use" >$who.ext
+      openssl x509 -req -in $who.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -out $who.pem -days 2 -extfile $who.ext
+    done
+    cat broker-key.pem broker.pem >broker-keystore.pem
+    printf '%s' "$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')" >password
+  ) >/dev/null 2>"$t/openssl.log" || { log "certificates:"; cat "$t/openssl.log" >&2; exit 1; }
+  touch "$t/.complete"
+}
+
 start() {
   local dir=$1
   if running_pid "$dir" >/dev/null; then echo "127.0.0.1:$port"; return 0; fi
@@ -65,15 +95,21 @@ start() {
   command -v kcat >/dev/null || { log "kcat not found (make deps installs it)"; exit 1; }
   local keep=
   if [ "${KAFKA_KEEP_DATA:-}" = 1 ] && [ -f "$dir/data/meta.properties" ]; then keep=1; else rm -rf "$dir/data"; mkdir -p "$dir/data"; fi
+  local listeners="PLAINTEXT://127.0.0.1:$port" format_extra=()
+  if [ "$secure" = 1 ]; then
+    make_tls "$dir"
+    listeners="$listeners,SASL_SSL://127.0.0.1:$sasl_port,SSL://127.0.0.1:$ssl_port"
+    format_extra=(--add-scram "SCRAM-SHA-512=[name=wire2kafka,password=$(cat "$dir/tls/password")]")
+  fi
   cat >"$dir/server.properties" <<PROPS
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:$cport
-listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$cport
-advertised.listeners=PLAINTEXT://127.0.0.1:$port
+listeners=$listeners,CONTROLLER://127.0.0.1:$cport
+advertised.listeners=$listeners
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_SSL:SASL_SSL,SSL:SSL
 log.dirs=$dir/data
 num.partitions=1
 auto.create.topics.enable=false
@@ -89,18 +125,30 @@ log.segment.bytes=268435456
 num.network.threads=2
 num.io.threads=2
 PROPS
+  if [ "$secure" = 1 ]; then
+    cat >>"$dir/server.properties" <<PROPS
+ssl.keystore.type=PEM
+ssl.keystore.location=$dir/tls/broker-keystore.pem
+ssl.truststore.type=PEM
+ssl.truststore.location=$dir/tls/ca.pem
+listener.name.ssl.ssl.client.auth=required
+sasl.enabled.mechanisms=SCRAM-SHA-512
+listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+PROPS
+  fi
   local id
   id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
   local jopts=(-Xms256m "-Xmx$heap" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true
     "-Dlog4j2.configurationFile=$here/log4j2.properties" -Dkafka.logs.dir="$dir")
   if [ -z "$keep" ]; then
-    java "${jopts[@]}" -cp "$libs/*" kafka.tools.StorageTool format --cluster-id="$id" --config "$dir/server.properties" >"$dir/kafka.log" 2>&1 ||
+    java "${jopts[@]}" -cp "$libs/*" kafka.tools.StorageTool format --cluster-id="$id" --config "$dir/server.properties" "${format_extra[@]}" >"$dir/kafka.log" 2>&1 ||
       { log "storage format failed:"; tail -n 20 "$dir/kafka.log" >&2; exit 1; }
   fi
   setsid java "${jopts[@]}" -cp "$libs/*" kafka.Kafka "$dir/server.properties" >>"$dir/kafka.log" 2>&1 </dev/null &
   echo $! >"$dir/kafka.pid"
   wait_ready "$dir" || { stop "$dir"; exit 1; }
   log "broker $version running on 127.0.0.1:$port (pid $(cat "$dir/kafka.pid"), log $dir/kafka.log)"
+  [ "$secure" = 1 ] && log "secure listeners: SASL_SSL 127.0.0.1:$sasl_port (SCRAM-SHA-512, user wire2kafka, password in $dir/tls/password), SSL 127.0.0.1:$ssl_port (client certificate required), CA $dir/tls/ca.pem"
   echo "127.0.0.1:$port"
 }
 
@@ -123,5 +171,5 @@ case "$cmd" in
   stop) stop "$dir" ;;
   status) if running_pid "$dir" >/dev/null; then echo "127.0.0.1:$port"; else exit 1; fi ;;
   classpath) fetch; echo "$libs/*" ;;
-  *) sed -n '2,15p' "$0"; exit 2 ;;
+  *) sed -n '2,20p' "$0"; exit 2 ;;
 esac

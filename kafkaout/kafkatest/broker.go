@@ -161,19 +161,30 @@ func RepoRoot() (string, error) {
 
 // freePortPair returns a loopback port p such that p and p+1 (the
 // controller) are both free right now.
-func freePortPair() (int, error) {
+func freePortPair() (int, error) { return freePorts(2) }
+
+// freePorts returns a loopback port p such that p to p+n-1 are all free
+// right now.
+func freePorts(n int) (int, error) {
 	for range 20 {
 		l, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			return 0, err
 		}
 		p := l.Addr().(*net.TCPAddr).Port
-		l2, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p+1))
+		ok := true
+		for i := 1; i < n && ok; i++ {
+			li, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p+i))
+			if err != nil {
+				ok = false
+				continue
+			}
+			li.Close()
+		}
 		l.Close()
-		if err == nil {
-			l2.Close()
+		if ok {
 			return p, nil
 		}
 	}
-	return 0, fmt.Errorf("no free pair of loopback ports")
+	return 0, fmt.Errorf("no %d free consecutive loopback ports", n)
 }

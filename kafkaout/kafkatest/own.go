@@ -21,20 +21,55 @@ type Own struct {
 	port        int
 	// Bootstrap is the broker's address (host:port).
 	Bootstrap string
+	// Secure holds the secured listeners of a broker StartOwnSecure made.
+	Secure *Secure
+}
+
+// Secure describes the secured listeners of kafka.sh's KAFKA_SECURE=1
+// broker and the files a client needs.
+type Secure struct {
+	// SASLSSL is the SASL_SSL listener (SCRAM-SHA-512) and SSL the SSL
+	// listener that requires a client certificate (host:port).
+	SASLSSL, SSL string
+	// User and PasswordFile are the SCRAM user and the file holding its
+	// password (no trailing newline).
+	User, PasswordFile string
+	// CA is the CA certificate that signed the broker's and the client's
+	// certificates; ClientCert and ClientKey are the client's (PEM).
+	CA, ClientCert, ClientKey string
 }
 
 // StartOwn starts a broker of the test's own with an empty data dir.
-func StartOwn(t *testing.T) *Own {
+func StartOwn(t *testing.T) *Own { return startOwn(t, false) }
+
+// StartOwnSecure starts a broker of the test's own that also has a
+// SASL_SSL (SCRAM-SHA-512) and an SSL (client certificate required)
+// listener, with certificates made for it.
+func StartOwnSecure(t *testing.T) *Own { return startOwn(t, true) }
+
+func startOwn(t *testing.T, secure bool) *Own {
 	t.Helper()
 	script, err := Script()
 	if err != nil {
 		t.Fatal(err)
 	}
-	port, err := freePortPair()
+	n := 2
+	if secure {
+		n = 4
+	}
+	port, err := freePorts(n)
 	if err != nil {
 		t.Fatal(err)
 	}
 	b := &Own{dir: t.TempDir(), script: script, port: port}
+	if secure {
+		tls := filepath.Join(b.dir, "tls")
+		b.Secure = &Secure{
+			SASLSSL: fmt.Sprintf("127.0.0.1:%d", port+2), SSL: fmt.Sprintf("127.0.0.1:%d", port+3),
+			User: "wire2kafka", PasswordFile: filepath.Join(tls, "password"),
+			CA: filepath.Join(tls, "ca.pem"), ClientCert: filepath.Join(tls, "client.pem"), ClientKey: filepath.Join(tls, "client-key.pem"),
+		}
+	}
 	b.Bootstrap = b.start(t, false)
 	t.Cleanup(func() {
 		exec.Command(script, "stop", b.dir).Run()
@@ -58,6 +93,9 @@ func (b *Own) start(t *testing.T, keep bool) string {
 	t.Helper()
 	cmd := exec.Command(b.script, "start", b.dir)
 	cmd.Env = append(os.Environ(), fmt.Sprintf("KAFKA_PORT=%d", b.port), "KAFKA_HEAP=384m")
+	if b.Secure != nil {
+		cmd.Env = append(cmd.Env, "KAFKA_SECURE=1")
+	}
 	if keep {
 		cmd.Env = append(cmd.Env, "KAFKA_KEEP_DATA=1")
 	}
