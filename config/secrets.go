@@ -38,10 +38,6 @@ func (v *validator) producerSecrets() {
 			continue
 		}
 		field := fmt.Sprintf("kafka.producer[%q]", key)
-		if !slices.Contains(SecretFileKeys, name) {
-			v.c.errf(field, "unknown secret file setting; the settings read from a file are %s (with _file)", strings.Join(SecretFileKeys, ", "))
-			continue
-		}
 		if _, both := k.Producer[name]; both {
 			v.c.errf(field, "set either %q or %q, not both", name, key)
 			continue
@@ -50,17 +46,30 @@ func (v *validator) producerSecrets() {
 		if !filepath.IsAbs(path) && v.cfg.File() != "" {
 			path = filepath.Join(filepath.Dir(v.cfg.File()), path)
 		}
-		b, err := os.ReadFile(path)
+		secret, err := ReadSecretFile(name, path)
 		if err != nil {
 			v.c.errf(field, "%v", err)
-			continue
-		}
-		secret := strings.TrimRight(string(b), "\r\n")
-		if secret == "" {
-			v.c.errf(field, "%s is empty", path)
 			continue
 		}
 		delete(k.Producer, key)
 		k.Producer[name] = secret
 	}
+}
+
+// ReadSecretFile returns the secret for the librdkafka setting name (one of
+// SecretFileKeys) read from path: the file's content without a trailing
+// newline, which must not be empty.
+func ReadSecretFile(name, path string) (string, error) {
+	if !slices.Contains(SecretFileKeys, name) {
+		return "", fmt.Errorf("%s_file: unknown secret file setting; the settings read from a file are %s (with _file)", name, strings.Join(SecretFileKeys, ", "))
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", err
+	}
+	secret := strings.TrimRight(string(b), "\r\n")
+	if secret == "" {
+		return "", fmt.Errorf("%s is empty", path)
+	}
+	return secret, nil
 }

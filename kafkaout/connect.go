@@ -85,16 +85,24 @@ func (p *Producer) permanent(c *conn, ev kafka.Event) error {
 	if !ok {
 		return nil
 	}
-	what := ""
-	switch {
-	case e.Code() == kafka.ErrAuthentication:
-		what = "authentication failed"
-	case e.Code() == kafka.ErrSsl || (e.Code() == kafka.ErrTransport && strings.Contains(e.Error(), "SSL")):
-		what = "TLS failed"
-	case e.IsFatal():
-		what = "fatal error"
-	default:
+	what := Permanent(e)
+	if what == "" {
 		return nil
 	}
 	return fmt.Errorf("kafkaout: connection %d to %s: %s: %w", c.idx, p.cfg.Librdkafka["bootstrap.servers"], what, e)
+}
+
+// Permanent says what kind of error no retry mends e is: "authentication
+// failed", "TLS failed" (handshake, certificates) or "fatal error"; "" for
+// the others (a broker down, a timeout), which librdkafka retries.
+func Permanent(e kafka.Error) string {
+	switch {
+	case e.Code() == kafka.ErrAuthentication:
+		return "authentication failed"
+	case e.Code() == kafka.ErrSsl || (e.Code() == kafka.ErrTransport && strings.Contains(e.Error(), "SSL")):
+		return "TLS failed"
+	case e.IsFatal():
+		return "fatal error"
+	}
+	return ""
 }

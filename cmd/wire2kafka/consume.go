@@ -12,6 +12,7 @@ import (
 	"syscall"
 
 	"wire2kafka/cmd/wire2kafka/consume"
+	"wire2kafka/config"
 	"wire2kafka/report/intgen"
 	"wire2kafka/report/pcap"
 )
@@ -55,7 +56,7 @@ func consumeCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs.StringVar(&rc.Offset, "o", "beginning", "start offset: beginning, end, stored, N, or -N (last N per partition)")
 	fs.BoolVar(&rc.ExitAtEnd, "e", false, "exit when every partition is at its end")
 	fs.IntVar(&rc.MaxMessages, "c", 0, "exit after this many messages (0: no limit)")
-	fs.Var(&props, "X", "librdkafka consumer setting key=value (TLS, SASL, ...); repeatable")
+	fs.Var(&props, "X", "librdkafka consumer setting key=value (TLS, SASL, ...); repeatable; sasl.password_file=PATH (and the other *_file secrets of kafka.producer) reads the secret from a file")
 	format := fs.String("format", "json", "per-message output: json (one line per message), text, or none")
 	verify := fs.String("verify", "", "ground-truth file of `wire2kafka gen`: compare every report, exit non-zero on any difference")
 	pcapFile := fs.String("pcap", "", "write the packets of packet-batch messages to this pcap file (nanosecond, Ethernet)")
@@ -91,6 +92,13 @@ func consumeCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		k, v, ok := strings.Cut(p, "=")
 		if !ok {
 			return fmt.Errorf("-X %q: want key=value", p)
+		}
+		if name, ok := strings.CutSuffix(k, "_file"); ok { // a secret from a file, as in kafka.producer
+			secret, err := config.ReadSecretFile(name, v)
+			if err != nil {
+				return fmt.Errorf("-X %s: %w", k, err)
+			}
+			k, v = name, secret
 		}
 		rc.Librdkafka[k] = v
 	}

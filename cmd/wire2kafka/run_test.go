@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"sort"
 	"strings"
 	"sync"
 	"syscall"
@@ -56,6 +57,21 @@ func binary(t *testing.T) string {
 // ever) into topic with the given output mode.
 func e2eConfig(t *testing.T, capture, topic, output string, infinite bool) string {
 	t.Helper()
+	return e2eConfigProducer(t, capture, topic, output, infinite, map[string]string{"bootstrap.servers": kafkatest.Bootstrap(t)})
+}
+
+// e2eConfigProducer is e2eConfig with the given kafka.producer settings.
+func e2eConfigProducer(t *testing.T, capture, topic, output string, infinite bool, producer map[string]string) string {
+	t.Helper()
+	keys := make([]string, 0, len(producer))
+	for k := range producer {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var prod []string
+	for _, k := range keys {
+		prod = append(prod, fmt.Sprintf("%q: %q", k, producer[k]))
+	}
 	devargs := "rx_pcap=" + capture
 	if infinite {
 		devargs += ",infinite_rx=1"
@@ -69,7 +85,7 @@ kafka:
   batch: {max_reports: 100, linger: 5ms}
   create_topics: {enabled: true, partitions: 3}
   flush_timeout: 30s
-  producer: {bootstrap.servers: %q}
+  producer: {%s}
 metrics: {listen: "127.0.0.1:0", table_interval: 0s}
 pipelines:
   - name: p0
@@ -83,7 +99,7 @@ rules:
     dst_port: 32766
     kafka_topic: %q
     output: %s
-`, "w2k-e2e-"+strconv.Itoa(os.Getpid()), devargs, kafkatest.Bootstrap(t), topic, output)
+`, "w2k-e2e-"+strconv.Itoa(os.Getpid()), devargs, strings.Join(prod, ", "), topic, output)
 	path := filepath.Join(t.TempDir(), "e2e.yaml")
 	if err := os.WriteFile(path, []byte(y), 0o644); err != nil {
 		t.Fatal(err)
@@ -387,7 +403,7 @@ kafka:
   batch: {max_reports: 100, linger: 5ms}
   create_topics: {enabled: true, partitions: 4}
   flush_timeout: 30s
-  producer: {bootstrap.servers: %q}
+  producer: {%s}
 metrics: {listen: "127.0.0.1:0", table_interval: 0s}
 pipelines:
   - name: p0

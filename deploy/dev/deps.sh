@@ -3,7 +3,7 @@
 # Debian 12, and nothing else. Idempotent: only missing packages are
 # installed, `apt-get update` runs at most once. Run as root.
 #   - Debian packages (DPDK 22.11, libpcap, protoc, Java 17, Maven, Prometheus,
-#     kcat, tcpreplay, tcpdump, iproute2, python3-venv)
+#     kcat, tcpreplay, tcpdump, iproute2, python3-venv, openssl)
 #   - protoc-gen-go at the version pinned below, into ./bin
 #   - the Apache Kafka broker jars (deploy/kafka/kafka.sh fetch)
 #   - hugepages: reserved and mounted when possible, never fatal
@@ -13,7 +13,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 PROTOC_GEN_GO_VERSION=v1.36.12
 HUGEPAGES=${HUGEPAGES:-1024} # 2 MiB pages to reserve (2 GiB)
 pkgs=(dpdk-dev libdpdk-dev pkg-config libpcap-dev protobuf-compiler openjdk-17-jre-headless maven
-  prometheus kcat tcpreplay tcpdump iproute2 python3-venv)
+  prometheus kcat tcpreplay tcpdump iproute2 python3-venv openssl)
 
 say() { printf 'deps: %s\n' "$*"; }
 

@@ -31,9 +31,29 @@ def parse_args():
     p.add_argument("-e", "--exit", action="store_true", help="exit when every partition is at its end")
     p.add_argument("--gen", default=".", help="directory holding report_pb2.py (protoc --python_out)")
     p.add_argument("--max", type=int, default=0, help="stop after this many messages")
+    p.add_argument("-X", dest="settings", action="append", default=[], metavar="KEY=VALUE",
+                   help="librdkafka setting (TLS, SASL, ...), repeatable; KEY_file=PATH reads a secret "
+                        "(sasl.password_file, ssl.key.password_file) from a file")
     p.add_argument("--schema", choices=("wire2kafka", "scion-int"), default="wire2kafka",
                    help="classes in --gen: wire2kafka's report.proto or upstream SCION-INT's")
     return p.parse_args()
+
+
+SECRET_FILE_KEYS = ("sasl.password", "ssl.key.password", "ssl.keystore.password", "sasl.oauthbearer.client.secret")
+
+
+def settings(pairs):
+    """librdkafka settings from -X KEY=VALUE; KEY_file=PATH reads the secret KEY from PATH (as wire2kafka does)."""
+    out = {}
+    for p in pairs:
+        k, sep, v = p.partition("=")
+        if not sep:
+            sys.exit("-X %r: want KEY=VALUE" % p)
+        if k.endswith("_file") and k[:-5] in SECRET_FILE_KEYS:
+            with open(v) as f:
+                k, v = k[:-5], f.read().rstrip("\r\n")
+        out[k] = v
+    return out
 
 
 def flow_key_text(k):
@@ -69,8 +89,10 @@ def main():
     sys.path.insert(0, args.gen)
     import report_pb2  # generated from report/report.proto
 
-    c = Consumer({"bootstrap.servers": args.brokers, "group.id": "wire2kafka-python-example",
-                  "enable.auto.commit": False, "enable.partition.eof": True})
+    conf = {"bootstrap.servers": args.brokers, "group.id": "wire2kafka-python-example",
+            "enable.auto.commit": False, "enable.partition.eof": True}
+    conf.update(settings(args.settings))
+    c = Consumer(conf)
     parts = []
     for t in args.topic:
         md = c.list_topics(t, timeout=10)

@@ -250,3 +250,70 @@ func upstreamReportLine(r *report.Report) string {
 	}
 	return fmt.Sprintf("upstream report type=%s packet=%dB hops=%d: %s", names[r.PacketType], len(r.Truncated), r.NumHops, strings.Join(hops, " "))
 }
+
+// TestPythonConsumerSecure: consumer.py reads through the real broker's
+// SASL_SSL (SCRAM-SHA-512, password from a file) and mutual-TLS listeners.
+func TestPythonConsumerSecure(t *testing.T) {
+	py := venv(t)
+	gen := t.TempDir()
+	root, err := kafkatest.RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command("protoc", "-I", filepath.Join(root, "report"), "--python_out="+gen,
+		filepath.Join(root, "report", "report.proto")).CombinedOutput(); err != nil {
+		t.Fatalf("protoc --python_out: %v\n%s", err, out)
+	}
+	b := kafkatest.StartOwnSecure(t)
+	s := b.Secure
+	saslX := []string{"-X", "security.protocol=SASL_SSL", "-X", "sasl.mechanisms=SCRAM-SHA-512", "-X", "sasl.username=" + s.User,
+		"-X", "sasl.password_file=" + s.PasswordFile, "-X", "ssl.ca.location=" + s.CA}
+	tlsX := []string{"-X", "security.protocol=SSL", "-X", "ssl.ca.location=" + s.CA,
+		"-X", "ssl.certificate.location=" + s.ClientCert, "-X", "ssl.key.location=" + s.ClientKey}
+	pw, err := os.ReadFile(s.PasswordFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	topic := "secure-example"
+	p, err := kafkaout.NewProducer(kafkaout.ProducerConfig{Librdkafka: map[string]string{"bootstrap.servers": s.SASLSSL,
+		"security.protocol": "SASL_SSL", "sasl.mechanisms": "SCRAM-SHA-512", "sasl.username": s.User, "sasl.password": string(pw),
+		"ssl.ca.location": s.CA}, Topics: []string{topic}, CreateTopics: true, Partitions: 1, ReplicationFactor: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 10
+	var r report.Report
+	for i := range n {
+		k := report.FlowKey{SrcPort: 40000, DstPort: uint16(1000 + i), Protocol: report.ProtoUDP}
+		m := p.Acquire()
+		m.Key = report.AppendFlowKey(m.Key, &k)
+		r.Reset()
+		r.Key, r.ReceiveTime, r.Sequence = k, uint64(time.Now().UnixNano()), 1
+		h := r.NewHop()
+		h.ASN, h.NodeID = 0xff00_0000_0001, 0xabc000+uint32(i)
+		m.Value = report.AppendReport(m.Value, &r)
+		m.Topic, m.Sequence, m.Type, m.Count = topic, 1, kafkaout.PayloadReport, 1
+		p.Submit(m)
+	}
+	if err := p.Close(20 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name, brokers string
+		x             []string
+	}{{"SASL_SSL", s.SASLSSL, saslX}, {"mutual TLS", s.SSL, tlsX}} {
+		t.Run(tt.name, func(t *testing.T) {
+			args := append([]string{"consumer.py", "--gen", gen, "-b", tt.brokers, "-t", topic, "-e"}, tt.x...)
+			out, err := exec.Command(py, args...).CombinedOutput()
+			if err != nil {
+				t.Fatalf("consumer.py: %v\n%s", err, out)
+			}
+			if want := fmt.Sprintf("total: %d messages, %d reports", n, n); !strings.Contains(string(out), want) {
+				t.Fatalf("consumer.py output lacks %q:\n%s", want, out)
+			}
+			if strings.Contains(string(out), string(pw)) {
+				t.Fatalf("consumer.py shows the password:\n%s", out)
+			}
+		})
+	}
+}

@@ -9,8 +9,11 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
+
+	"wire2kafka/kafkaout"
 )
 
 // ReaderConfig says what Read reads, with the meanings kcat users expect.
@@ -71,6 +74,9 @@ func Read(ctx context.Context, cfg ReaderConfig, fn func(*Message) error) (int, 
 		return 0, fmt.Errorf("consume: %w", err)
 	}
 	defer c.Close()
+	if err := reachable(c, cfg.Brokers, 10*time.Second); err != nil {
+		return 0, err
+	}
 	if cfg.Group != "" {
 		if err := c.SubscribeTopics(cfg.Topics, nil); err != nil {
 			return 0, fmt.Errorf("consume: subscribe %v: %w", cfg.Topics, err)
@@ -106,6 +112,9 @@ func Read(ctx context.Context, cfg ReaderConfig, fn func(*Message) error) (int, 
 				return n, nil
 			}
 		case kafka.Error:
+			if what := kafkaout.Permanent(e); what != "" {
+				return n, fmt.Errorf("consume: brokers %s: %s: %w", cfg.Brokers, what, e)
+			}
 			if e.IsFatal() || e.Code() == kafka.ErrUnknownTopicOrPart || e.Code() == kafka.ErrTopicAuthorizationFailed {
 				return n, fmt.Errorf("consume: %w", e)
 			}
@@ -193,4 +202,25 @@ func partitions(c *kafka.Consumer, topics []string, start kafka.Offset) ([]kafka
 	}
 	sort.Slice(tps, func(i, j int) bool { return tpKey(tps[i]) < tpKey(tps[j]) })
 	return tps, nil
+}
+
+// reachable waits up to timeout until a broker answers c's metadata
+// request, and fails at once when librdkafka reports an error no retry
+// mends (kafkaout.Permanent: a wrong password, an untrusted certificate).
+// A broker that does not answer in time is no error here: the reads that
+// follow report it.
+func reachable(c *kafka.Consumer, brokers string, timeout time.Duration) error {
+	for end := time.Now().Add(timeout); time.Now().Before(end); {
+		if _, err := c.GetMetadata(nil, false, 250); err == nil {
+			return nil
+		}
+		for ev := c.Poll(0); ev != nil; ev = c.Poll(0) {
+			if e, ok := ev.(kafka.Error); ok {
+				if what := kafkaout.Permanent(e); what != "" {
+					return fmt.Errorf("consume: brokers %s: %s: %w", brokers, what, e)
+				}
+			}
+		}
+	}
+	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/bits"
 	"os"
 	"runtime"
 	"slices"
@@ -148,34 +149,66 @@ func (p *pacer) close() {
 }
 
 // latencies collects the wire-to-delivery latency of every message
-// acknowledged while recording is on (kafkaout OnDelivered).
+// acknowledged while recording is on (kafkaout OnDelivered) in a fixed
+// log-linear histogram (16 sub-buckets per power of two: a percentile is
+// within 1/16 of its value), so that a long run's harness does not grow
+// with the number of messages (case 5 measures the daemon's RSS).
 type latencies struct {
-	mu sync.Mutex
-	ns []int64
-	r  atomic.Bool
+	mu      sync.Mutex
+	buckets [64 * latSub]uint64
+	n       int
+	r       atomic.Bool
+}
+
+const latSub = 16
+
+// latBucket returns the bucket of ns: the power of two below it and the
+// next 4 bits.
+func latBucket(ns uint64) int {
+	if ns < latSub {
+		return int(ns)
+	}
+	e := bits.Len64(ns) - 1 // ns in [2^e, 2^(e+1))
+	return (e-3)*latSub + int(ns>>(e-4)&(latSub-1))
+}
+
+// latUpper returns the largest value of bucket b.
+func latUpper(b int) uint64 {
+	if b < latSub {
+		return uint64(b)
+	}
+	e := b/latSub + 3
+	return (uint64(latSub+b%latSub+1) << (e - 4)) - 1
 }
 
 func (l *latencies) observe(d time.Duration, _ int) {
-	if !l.r.Load() {
+	if !l.r.Load() || d < 0 {
 		return
 	}
 	l.mu.Lock()
-	l.ns = append(l.ns, int64(d))
+	l.buckets[latBucket(uint64(d))]++
+	l.n++
 	l.mu.Unlock()
 }
 
-// percentiles returns p50, p99 and p99.9 in ms and the sample count.
+// percentiles returns p50, p99 and p99.9 in ms (upper bounds of their
+// buckets) and the sample count.
 func (l *latencies) percentiles() (p50, p99, p999 float64, n int) {
 	l.mu.Lock()
-	s := slices.Clone(l.ns)
-	l.mu.Unlock()
-	if len(s) == 0 {
+	defer l.mu.Unlock()
+	if l.n == 0 {
 		return 0, 0, 0, 0
 	}
-	slices.Sort(s)
 	q := func(f float64) float64 {
-		i := int(f * float64(len(s)-1))
-		return float64(s[i]) / 1e6
+		rank := uint64(f*float64(l.n-1)) + 1
+		var seen uint64
+		for b, c := range l.buckets {
+			seen += c
+			if seen >= rank {
+				return float64(latUpper(b)) / 1e6
+			}
+		}
+		return 0
 	}
-	return q(0.50), q(0.99), q(0.999), len(s)
+	return q(0.50), q(0.99), q(0.999), l.n
 }
