@@ -27,8 +27,9 @@ func (p *Producer) checkConnections(timeout time.Duration) error {
 // permanent), for at most timeout. It returns such an error naming the
 // connection and its brokers, so that a wrong password or an untrusted
 // certificate stops the start with a clear message instead of a retry
-// loop. A broker that merely does not answer is no error here: librdkafka
-// keeps trying, and the topic check reports it. Called before the
+// loop. A broker that does not answer within timeout is an error only when
+// there are topics to check (they could not be checked either); without,
+// librdkafka keeps trying. Called before the
 // connection's goroutine runs: the events read here are handled as it
 // would.
 func (p *Producer) checkConnection(c *conn, timeout time.Duration) error {
@@ -36,10 +37,12 @@ func (p *Producer) checkConnection(c *conn, timeout time.Duration) error {
 	// in progress, so that the producer is not closed under it.
 	done := make(chan struct{})
 	stop := make(chan struct{})
+	var lastErr error // of the last request, when none answered
 	go func() {
 		defer close(done)
 		for end := time.Now().Add(timeout); time.Now().Before(end); {
-			if _, err := c.p.GetMetadata(nil, false, 250); err == nil {
+			_, lastErr = c.p.GetMetadata(nil, false, 250)
+			if lastErr == nil {
 				return
 			}
 			select {
@@ -65,6 +68,12 @@ func (p *Producer) checkConnection(c *conn, timeout time.Duration) error {
 						return err
 					}
 				default:
+					if lastErr != nil && len(p.cfg.Topics) > 0 {
+						// The topics cannot be checked either: say so now
+						// rather than after another timeout.
+						return fmt.Errorf("%w: connection %d: no broker of %s answered within %v: %w",
+							errNoAnswer, c.idx, p.cfg.Librdkafka["bootstrap.servers"], timeout, lastErr)
+					}
 					return nil
 				}
 			}

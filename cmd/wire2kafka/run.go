@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"syscall"
+	"strings"
 	"time"
 
 	"wire2kafka/config"
@@ -72,7 +73,15 @@ func run(o runOptions) error {
 	if err != nil {
 		return err
 	}
-	ealArgs := plan.EALArgs(config.HugepagesFreeMB())
+	freeMB := config.HugepagesFreeMB()
+	if cfg.EAL.Hugepages == config.HugepagesOn && freeMB < cfg.EAL.MemoryMB {
+		return fmt.Errorf("eal.hugepages on: eal.memory_mb is %d MiB but only %d MiB of hugepages are free (HugePages_Free in /proc/meminfo); reserve more (echo N > /proc/sys/vm/nr_hugepages), lower eal.memory_mb, or set eal.hugepages auto to fall back to normal pages",
+			cfg.EAL.MemoryMB, freeMB)
+	}
+	ealArgs := plan.EALArgs(freeMB)
+	if cfg.EAL.Hugepages == config.HugepagesAuto && !plan.UseHugepages(freeMB) {
+		log.Warn("hugepages: fewer free than eal.memory_mb: running on normal pages (--no-huge), 2.5-4x slower", "free_mb", freeMB, "memory_mb", cfg.EAL.MemoryMB)
+	}
 	log.Info("starting EAL", "args", ealArgs)
 	if err := dpdk.Init(ealArgs); err != nil {
 		return fmt.Errorf("eal: %w", err)
@@ -93,6 +102,11 @@ func run(o runOptions) error {
 		log.Warn("main thread affinity", "err", err)
 	}
 
+	// Every port first: a missing capture or a refused vdev is reported
+	// before anything connects to Kafka.
+	if err := checkPorts(cfg); err != nil {
+		return err
+	}
 	sink, closeSink, err := newSink(cfg, plan)
 	if err != nil {
 		return err
@@ -102,14 +116,16 @@ func run(o runOptions) error {
 		closeSink()
 		return err
 	}
-	if err := p.Start(); err != nil {
-		p.Close()
-		closeSink()
-		return err
-	}
+	// The metrics endpoint before the pipeline starts: a port in use stops
+	// the start before any packet is received.
 	ms, err := metrics.Start(metrics.Endpoint{Addr: cfg.Metrics.Listen, WebConfigFile: cfg.Metrics.WebConfigFile}, metrics.FromPipeline(p, sink), version, log)
 	if err != nil {
-		p.Stop(time.Second)
+		p.Close()
+		closeSink()
+		return fmt.Errorf("metrics.listen %s: %w", cfg.Metrics.Listen, err)
+	}
+	if err := p.Start(); err != nil {
+		ms.Close()
 		p.Close()
 		closeSink()
 		return err
@@ -240,5 +256,25 @@ func reload(path string, p *pipeline.Pipeline, log *slog.Logger) error {
 		return err
 	}
 	log.Info("reload applied", "file", path)
+	return nil
+}
+
+// checkPorts returns an error naming the config's first port that the EAL
+// did not create, with the likely reason: a net_pcap capture that does not
+// exist, or else the driver's refusal (the EAL's own lines above say why).
+func checkPorts(cfg *config.Config) error {
+	for i, pc := range cfg.Ports {
+		if _, err := dpdk.PortByName(pc.Name); err == nil {
+			continue
+		}
+		for _, kv := range strings.Split(pc.Devargs, ",") {
+			if k, v, ok := strings.Cut(kv, "="); ok && k == "rx_pcap" {
+				if _, err := os.Stat(v); err != nil {
+					return fmt.Errorf("ports[%d] %s: rx_pcap: %w", i, pc.Name, err)
+				}
+			}
+		}
+		return fmt.Errorf("ports[%d] %s: the EAL did not create this port: its driver refused devargs %q (the EAL lines above say why)", i, pc.Name, pc.Devargs)
+	}
 	return nil
 }
