@@ -10,8 +10,8 @@ import (
 	"os/signal"
 	"runtime"
 	"runtime/debug"
-	"syscall"
 	"strings"
+	"syscall"
 	"time"
 
 	"wire2kafka/config"
