@@ -403,7 +403,7 @@ kafka:
   batch: {max_reports: 100, linger: 5ms}
   create_topics: {enabled: true, partitions: 4}
   flush_timeout: 30s
-  producer: {%s}
+  producer: {bootstrap.servers: %q}
 metrics: {listen: "127.0.0.1:0", table_interval: 0s}
 pipelines:
   - name: p0
