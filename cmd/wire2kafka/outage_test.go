@@ -3,9 +3,12 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -68,15 +71,21 @@ func rssMiB(pid int) int {
 
 // TestRunBrokerOutage: the daemon receives INT reports at a steady rate on
 // a NIC-like port (net_af_packet on a veth, tcpreplay on the other end)
-// while its broker is stopped for 20 s and started again with its data.
+// while its broker fails, then comes back:
+//   - restart: stopped (SIGTERM, or SIGKILL with W2K_OUTAGE_SIGNAL=KILL) for
+//     20 s and started again with its data;
+//   - sigstop: frozen (SIGSTOP) for 30 s, its connections open but silent,
+//     then SIGCONT.
+//
 // The daemon keeps running, its memory stays bounded, and with a queue
 // large enough for the outage nothing is lost or duplicated: after SIGTERM
 // everything submitted is delivered, every worker balances, and every
 // report of the capture is in Kafka exactly once, in order per flow
-// (consume --verify against the generator's truth).
+// (consume --verify against the generator's truth). The time from the
+// broker's return to the first new delivery is logged (docs/reliability.md).
 func TestRunBrokerOutage(t *testing.T) {
 	if testing.Short() {
-		t.Skip("-short: the daemon outage test takes about a minute")
+		t.Skip("-short: the daemon outage test takes about two minutes")
 	}
 	if os.Geteuid() != 0 {
 		t.Skip("needs root for the veth pair (CI and make test run as root)")
@@ -86,18 +95,33 @@ func TestRunBrokerOutage(t *testing.T) {
 			t.Fatalf("%s: %v (make deps installs it)", tool, err)
 		}
 	}
+	for _, tt := range []struct {
+		name   string
+		outage time.Duration
+		down   func(*kafkatest.Own, *testing.T)
+		up     func(*kafkatest.Own, *testing.T)
+	}{
+		{"restart", 20 * time.Second, (*kafkatest.Own).Stop, (*kafkatest.Own).Restart},
+		{"sigstop", 30 * time.Second, (*kafkatest.Own).Freeze, (*kafkatest.Own).Thaw},
+	} {
+		t.Run(tt.name, func(t *testing.T) { brokerOutage(t, tt.outage, tt.down, tt.up) })
+	}
+}
+
+func brokerOutage(t *testing.T, outage time.Duration, down, up func(*kafkatest.Own, *testing.T)) {
 	bin := binary(t)
 	broker := kafkatest.StartOwn(t)
-	const pps, packets = 1000, 32000 // 32 s of traffic; the outage is 20 s of it
+	const pps = 1000
+	packets := int(outage/time.Second+12) * pps // 5 s before the outage, 7 s after it
 	capture, truth := genCapture(t, intgen.Options{Format: intgen.FormatTR, Flows: 8, Packets: packets, Seed: 21})
 	send, recv := vethPair(t)
 	y := fmt.Sprintf(`eal: {lcores: "0-1", memory_mb: 256, file_prefix: %q}
-ports: [{name: net_af_packet0, devargs: "iface=%s"}]
+ports: [{name: net_af_packet0, devargs: "iface=%s,framecnt=4096"}]
 mempool: {mbufs: 4095, cache: 64}
 idle: {policy: sleep, sleep_us: 50}
 kafka:
-  queue: {messages: 2048, policy: block, block_timeout: 10s}
-  batch: {max_reports: 100, linger: 5ms}
+  queue: {messages: 16384, policy: block, block_timeout: 10s}
+  batch: {max_reports: 100, linger: 20ms}
   create_topics: {enabled: true, partitions: 3}
   flush_timeout: 60s
   producer: {bootstrap.servers: %q, reconnect.backoff.max.ms: "500"}
@@ -133,6 +157,7 @@ rules:
 		time.Sleep(100 * time.Millisecond)
 	}
 	kafkatest.WaitLeaders(t, broker.Bootstrap, "outage", 3, 2*time.Second)
+	metricsURL := metricsURLOf(t, out)
 	rss0 := rssMiB(daemon.Process.Pid)
 	var rssMax int
 	stopRSS := make(chan struct{})
@@ -157,16 +182,26 @@ rules:
 		t.Fatal(err)
 	}
 	time.Sleep(5 * time.Second)
-	broker.Stop(t)
-	t.Log("broker stopped")
-	time.Sleep(20 * time.Second)
+	down(broker, t)
+	t.Logf("broker down for %v", outage)
+	time.Sleep(outage)
 	select {
 	case err := <-exited:
 		t.Fatalf("the daemon exited during the outage: %v\n%s", err, out.String())
 	default:
 	}
-	broker.Restart(t)
-	t.Log("broker back")
+	before := scrapeCounter(t, metricsURL, "wire2kafka_kafka_messages_delivered_total")
+	back := time.Now()
+	up(broker, t)
+	upTook := time.Since(back)
+	for scrapeCounter(t, metricsURL, "wire2kafka_kafka_messages_delivered_total") == before {
+		if time.Since(back) > 90*time.Second {
+			t.Fatalf("no delivery 90 s after the broker came back:\n%s", out.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Logf("recovery: first new delivery %v after the broker was told to come back (%v of it the broker's own start)",
+		time.Since(back).Round(10*time.Millisecond), upTook.Round(10*time.Millisecond))
 	if err := replay.Wait(); err != nil {
 		t.Fatalf("tcpreplay: %v\n%s", err, replayOut.String())
 	}
@@ -201,4 +236,41 @@ rules:
 			t.Log(l)
 		}
 	}
+}
+
+// metricsURLOf waits for the daemon's "serving metrics" log line and
+// returns its /metrics URL.
+func metricsURLOf(t *testing.T, out *syncBuffer) string {
+	t.Helper()
+	re := regexp.MustCompile(`url=(http://\S+/metrics)`)
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if m := re.FindStringSubmatch(out.String()); m != nil {
+			return m[1]
+		}
+	}
+	t.Fatalf("no metrics URL in the daemon's log:\n%s", out.String())
+	return ""
+}
+
+// scrapeCounter returns the sum of the samples of metric at url.
+func scrapeCounter(t *testing.T, url, metric string) float64 {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatalf("scrape %s: %v", url, err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	sum := 0.0
+	for _, line := range strings.Split(string(body), "\n") {
+		if !strings.HasPrefix(line, metric) || (len(line) > len(metric) && line[len(metric)] != ' ' && line[len(metric)] != '{') {
+			continue
+		}
+		f := strings.Fields(line)
+		v, err := strconv.ParseFloat(f[len(f)-1], 64)
+		if err == nil {
+			sum += v
+		}
+	}
+	return sum
 }

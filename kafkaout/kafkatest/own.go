@@ -137,3 +137,22 @@ func lastLines(s string, n int) string {
 	}
 	return strings.Join(l, "\n")
 }
+
+// Freeze stops the broker with SIGSTOP: its sockets stay open and silent,
+// as a hung broker's or one behind a dead link would.
+func (b *Own) Freeze(t *testing.T) { b.signal(t, syscall.SIGSTOP) }
+
+// Thaw resumes a frozen broker (SIGCONT).
+func (b *Own) Thaw(t *testing.T) { b.signal(t, syscall.SIGCONT) }
+
+func (b *Own) signal(t *testing.T, sig syscall.Signal) {
+	t.Helper()
+	pid, err := os.ReadFile(filepath.Join(b.dir, "kafka.pid"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, _ := strconv.Atoi(strings.TrimSpace(string(pid)))
+	if err := syscall.Kill(n, sig); err != nil {
+		t.Fatalf("kill -%v %d: %v", sig, n, err)
+	}
+}
