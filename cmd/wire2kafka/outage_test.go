@@ -71,46 +71,87 @@ func rssMiB(pid int) int {
 
 // TestRunBrokerOutage: the daemon receives INT reports at a steady rate on
 // a NIC-like port (net_af_packet on a veth, tcpreplay on the other end)
-// while its broker fails, then comes back:
+// while its broker fails, then comes back (the fault matrix of
+// docs/reliability.md):
 //   - restart: stopped (SIGTERM, or SIGKILL with W2K_OUTAGE_SIGNAL=KILL) for
 //     20 s and started again with its data;
 //   - sigstop: frozen (SIGSTOP) for 30 s, its connections open but silent,
-//     then SIGCONT.
+//     then SIGCONT;
+//   - link-down: the broker in a network namespace of its own, its link
+//     taken down for 30 s (every packet lost, connections kept), then up;
+//   - disk-full: the broker's log dir (a 128 MiB tmpfs) filled to the last
+//     byte; the broker stops itself; the space freed and the broker started
+//     again;
+//   - topic-deleted: the topic deleted for 10 s, then created again.
 //
-// The daemon keeps running, its memory stays bounded, and with a queue
-// large enough for the outage nothing is lost or duplicated: after SIGTERM
-// everything submitted is delivered, every worker balances, and every
-// report of the capture is in Kafka exactly once, in order per flow
-// (consume --verify against the generator's truth). The time from the
-// broker's return to the first new delivery is logged (docs/reliability.md).
+// The daemon keeps running and its memory stays bounded. In the first four
+// nothing is lost or duplicated: after SIGTERM everything submitted is
+// delivered, every worker balances, and every report of the capture is in
+// Kafka exactly once, in order per flow (consume --verify against the
+// generator's truth). A deleted topic takes what it held with it: there,
+// every packet is still accounted for, every message is delivered or
+// counted failed by reason, and the new topic holds what was delivered
+// after it was created. The time from the broker's return to the first new
+// delivery is logged.
 func TestRunBrokerOutage(t *testing.T) {
 	if testing.Short() {
-		t.Skip("-short: the daemon outage test takes about two minutes")
+		t.Skip("-short: the daemon outage tests take about five minutes")
 	}
 	if os.Geteuid() != 0 {
-		t.Skip("needs root for the veth pair (CI and make test run as root)")
+		t.Skip("needs root for the veth pairs, the tmpfs and the namespace (CI and make test run as root)")
 	}
-	for _, tool := range []string{"ip", "tcpreplay"} {
+	for _, tool := range []string{"tcpreplay", "ip"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			t.Fatalf("%s: %v (make deps installs it)", tool, err)
 		}
 	}
-	for _, tt := range []struct {
-		name   string
-		outage time.Duration
-		down   func(*kafkatest.Own, *testing.T)
-		up     func(*kafkatest.Own, *testing.T)
-	}{
-		{"restart", 20 * time.Second, (*kafkatest.Own).Stop, (*kafkatest.Own).Restart},
-		{"sigstop", 30 * time.Second, (*kafkatest.Own).Freeze, (*kafkatest.Own).Thaw},
+	for _, tt := range []brokerFault{
+		{name: "restart", outage: 20 * time.Second, down: (*kafkatest.Own).Stop, up: (*kafkatest.Own).Restart},
+		{name: "sigstop", outage: 30 * time.Second, down: (*kafkatest.Own).Freeze, up: (*kafkatest.Own).Thaw},
+		{name: "link-down", opts: kafkatest.Options{NetNS: true}, outage: 30 * time.Second,
+			down: (*kafkatest.Own).Cut, up: (*kafkatest.Own).Mend},
+		{name: "disk-full", opts: kafkatest.Options{DataMiB: 128}, outage: 15 * time.Second,
+			down: diskFull, up: func(b *kafkatest.Own, t *testing.T) { b.FreeDisk(t); b.Restart(t) }},
+		{name: "topic-deleted", outage: 10 * time.Second, topicGone: true,
+			down: func(b *kafkatest.Own, t *testing.T) {
+				if err := kafkatest.DeleteTopicAt(b.Bootstrap, "outage"); err != nil {
+					t.Fatal(err)
+				}
+			},
+			up: func(b *kafkatest.Own, t *testing.T) { kafkatest.CreateTopicAt(t, b.Bootstrap, "outage", 3) }},
 	} {
-		t.Run(tt.name, func(t *testing.T) { brokerOutage(t, tt.outage, tt.down, tt.up) })
+		t.Run(tt.name, func(t *testing.T) { brokerOutage(t, tt) })
 	}
 }
 
-func brokerOutage(t *testing.T, outage time.Duration, down, up func(*kafkatest.Own, *testing.T)) {
+// brokerFault is one row of the fault matrix: down at 5 s into the
+// traffic, up outage later.
+type brokerFault struct {
+	name      string
+	opts      kafkatest.Options
+	outage    time.Duration
+	down, up  func(*kafkatest.Own, *testing.T)
+	topicGone bool // the fault deletes the topic and what it held
+}
+
+// diskFull fills the broker's log dir and waits until the broker, unable
+// to write its logs, has stopped itself.
+func diskFull(b *kafkatest.Own, t *testing.T) {
+	b.FillDisk(t)
+	start := time.Now()
+	for b.Running() {
+		if time.Since(start) > 60*time.Second {
+			t.Fatal("the broker still runs 60 s after its disk filled up")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Logf("the broker stopped %v after its disk filled up", time.Since(start).Round(100*time.Millisecond))
+}
+
+func brokerOutage(t *testing.T, f brokerFault) {
 	bin := binary(t)
-	broker := kafkatest.StartOwn(t)
+	broker := kafkatest.StartOwnWith(t, f.opts)
+	outage := f.outage
 	const pps = 1000
 	packets := int(outage/time.Second+12) * pps // 5 s before the outage, 7 s after it
 	capture, truth := genCapture(t, intgen.Options{Format: intgen.FormatTR, Flows: 8, Packets: packets, Seed: 21})
@@ -182,8 +223,9 @@ rules:
 		t.Fatal(err)
 	}
 	time.Sleep(5 * time.Second)
-	down(broker, t)
-	t.Logf("broker down for %v", outage)
+	deliveredBefore := scrapeCounter(t, metricsURL, "wire2kafka_kafka_messages_delivered_total")
+	f.down(broker, t)
+	t.Logf("%s for %v", f.name, outage)
 	time.Sleep(outage)
 	select {
 	case err := <-exited:
@@ -192,7 +234,7 @@ rules:
 	}
 	before := scrapeCounter(t, metricsURL, "wire2kafka_kafka_messages_delivered_total")
 	back := time.Now()
-	up(broker, t)
+	f.up(broker, t)
 	upTook := time.Since(back)
 	for scrapeCounter(t, metricsURL, "wire2kafka_kafka_messages_delivered_total") == before {
 		if time.Since(back) > 90*time.Second {
@@ -218,6 +260,10 @@ rules:
 	close(stopRSS)
 	rssWG.Wait()
 
+	if f.topicGone {
+		checkTopicGone(t, bin, broker.Bootstrap, out.String(), packets, deliveredBefore, before)
+		return
+	}
 	_, reports, received := checkRunOutput(t, out.String())
 	t.Logf("%d packets received, %d reports delivered; RSS %d MiB after start, %d MiB at most", received, reports, rss0, rssMax)
 	if reports != packets || received != packets {
@@ -235,6 +281,43 @@ rules:
 		if strings.HasPrefix(l, "verify:") || strings.HasPrefix(l, "sequence:") {
 			t.Log(l)
 		}
+	}
+}
+
+var (
+	sinkLineRE = regexp.MustCompile(`\[kafka-conn\] submitted (\d+) messages \(\d+ reports\): delivered (\d+) \(\d+ reports, \d+ bytes\), failed (\d+) \(\d+ reports\) (map\[[^\]]*\]), dropped (\d+)`)
+	consumedRE = regexp.MustCompile(`total: \d+ topics, (\d+) messages`)
+)
+
+// checkTopicGone checks a run whose topic was deleted and created again:
+// every packet received and every worker balanced, every message
+// submitted delivered or counted failed (by reason), and the new topic
+// holds the messages delivered after it was created (at least) and none
+// delivered before the deletion (at most the rest).
+func checkTopicGone(t *testing.T, bin, bootstrap, out string, packets int, deliveredBefore, deliveredAtCreate float64) {
+	t.Helper()
+	a, d := accountRE.FindStringSubmatch(out), sinkLineRE.FindStringSubmatch(out)
+	if a == nil || d == nil {
+		t.Fatalf("run output lacks the sink line or a balanced accounting line:\n%s", out)
+	}
+	n := func(s string) float64 { v, _ := strconv.ParseFloat(s, 64); return v }
+	received, submitted, delivered, failed, dropped := n(a[1]), n(d[1]), n(d[2]), n(d[3]), n(d[5])
+	t.Logf("%v packets received; %v messages submitted = %v delivered + %v failed %s + %v dropped", received, submitted, delivered, failed, d[4], dropped)
+	if int(received) != packets {
+		t.Errorf("received %v packets, tcpreplay sent %d", received, packets)
+	}
+	if submitted != delivered+failed+dropped {
+		t.Errorf("submitted %v != delivered %v + failed %v + dropped %v", submitted, delivered, failed, dropped)
+	}
+	sum, err := exec.Command(bin, "consume", "-b", bootstrap, "-t", "outage", "-e", "--summary").CombinedOutput()
+	m := consumedRE.FindSubmatch(sum)
+	if err != nil || m == nil {
+		t.Fatalf("consume: %v\n%s", err, sum)
+	}
+	consumed := n(string(m[1]))
+	t.Logf("the new topic holds %v messages; delivered: %v before the deletion, %v before the new topic, %v in all", consumed, deliveredBefore, deliveredAtCreate, delivered)
+	if consumed < delivered-deliveredAtCreate || consumed > delivered-deliveredBefore {
+		t.Errorf("the new topic holds %v messages, want between %v and %v", consumed, delivered-deliveredAtCreate, delivered-deliveredBefore)
 	}
 }
 

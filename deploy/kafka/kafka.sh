@@ -15,7 +15,11 @@
 # KAFKA_SECURE=1 (start: also a SASL_SSL listener on KAFKA_PORT+2, SCRAM-SHA-512
 # user "wire2kafka" with the password in DIR/tls/password, and an SSL listener
 # on KAFKA_PORT+3 that requires a client certificate; a throw-away CA, broker
-# and client certificates (PEM) are made in DIR/tls with openssl).
+# and client certificates (PEM) are made in DIR/tls with openssl),
+# KAFKA_HOST (127.0.0.1: the address the listeners bind and advertise),
+# KAFKA_NETNS (start: run the broker in that network namespace, e.g. to cut
+# its link in a test; KAFKA_HOST must then be an address of the namespace).
+# DIR/data may be a mount point (a small tmpfs for a disk-full test).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -28,6 +32,9 @@ sasl_port=$((port + 2))
 ssl_port=$((port + 3))
 secure=${KAFKA_SECURE:-0}
 heap=${KAFKA_HEAP:-512m}
+host=${KAFKA_HOST:-127.0.0.1}
+netns=()
+if [ -n "${KAFKA_NETNS:-}" ]; then netns=(ip netns exec "$KAFKA_NETNS"); fi
 
 log() { printf 'kafka.sh: %s\n' "$*" >&2; }
 
@@ -57,7 +64,7 @@ wait_ready() { # waits until the broker answers a metadata request
     if ! running_pid "$dir" >/dev/null; then
       log "broker exited during startup; last log lines:"; tail -n 40 "$dir/kafka.log" >&2; return 1
     fi
-    if kcat -b "127.0.0.1:$port" -L -m 2 >/dev/null 2>&1; then return 0; fi
+    if kcat -b "$host:$port" -L -m 2 >/dev/null 2>&1; then return 0; fi
     sleep 0.5
   done
   log "broker did not answer metadata within 90 s; last log lines:"; tail -n 40 "$dir/kafka.log" >&2
@@ -89,13 +96,13 @@ make_tls() {
 
 start() {
   local dir=$1
-  if running_pid "$dir" >/dev/null; then echo "127.0.0.1:$port"; return 0; fi
+  if running_pid "$dir" >/dev/null; then echo "$host:$port"; return 0; fi
   fetch
   command -v java >/dev/null || { log "java not found (make deps installs openjdk-17-jre-headless)"; exit 1; }
   command -v kcat >/dev/null || { log "kcat not found (make deps installs it)"; exit 1; }
   local keep=
-  if [ "${KAFKA_KEEP_DATA:-}" = 1 ] && [ -f "$dir/data/meta.properties" ]; then keep=1; else rm -rf "$dir/data"; mkdir -p "$dir/data"; fi
-  local listeners="PLAINTEXT://127.0.0.1:$port" format_extra=()
+  if [ "${KAFKA_KEEP_DATA:-}" = 1 ] && [ -f "$dir/data/meta.properties" ]; then keep=1; else mkdir -p "$dir/data"; find "$dir/data" -mindepth 1 -delete; fi
+  local listeners="PLAINTEXT://$host:$port" format_extra=()
   if [ "$secure" = 1 ]; then
     make_tls "$dir"
     listeners="$listeners,SASL_SSL://127.0.0.1:$sasl_port,SSL://127.0.0.1:$ssl_port"
@@ -104,8 +111,8 @@ start() {
   cat >"$dir/server.properties" <<PROPS
 process.roles=broker,controller
 node.id=1
-controller.quorum.voters=1@127.0.0.1:$cport
-listeners=$listeners,CONTROLLER://127.0.0.1:$cport
+controller.quorum.voters=1@$host:$cport
+listeners=$listeners,CONTROLLER://$host:$cport
 advertised.listeners=$listeners
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
@@ -144,12 +151,12 @@ PROPS
     java "${jopts[@]}" -cp "$libs/*" kafka.tools.StorageTool format --cluster-id="$id" --config "$dir/server.properties" "${format_extra[@]}" >"$dir/kafka.log" 2>&1 ||
       { log "storage format failed:"; tail -n 20 "$dir/kafka.log" >&2; exit 1; }
   fi
-  setsid java "${jopts[@]}" -cp "$libs/*" kafka.Kafka "$dir/server.properties" >>"$dir/kafka.log" 2>&1 </dev/null &
+  setsid "${netns[@]}" java "${jopts[@]}" -cp "$libs/*" kafka.Kafka "$dir/server.properties" >>"$dir/kafka.log" 2>&1 </dev/null &
   echo $! >"$dir/kafka.pid"
   wait_ready "$dir" || { stop "$dir"; exit 1; }
-  log "broker $version running on 127.0.0.1:$port (pid $(cat "$dir/kafka.pid"), log $dir/kafka.log)"
+  log "broker $version running on $host:$port (pid $(cat "$dir/kafka.pid"), log $dir/kafka.log)"
   [ "$secure" = 1 ] && log "secure listeners: SASL_SSL 127.0.0.1:$sasl_port (SCRAM-SHA-512, user wire2kafka, password in $dir/tls/password), SSL 127.0.0.1:$ssl_port (client certificate required), CA $dir/tls/ca.pem"
-  echo "127.0.0.1:$port"
+  echo "$host:$port"
 }
 
 stop() {
@@ -160,7 +167,7 @@ stop() {
     if kill -0 "$pid" 2>/dev/null; then log "broker $pid did not stop in 30 s; killing it"; kill -KILL "$pid"; fi
     log "broker stopped"
   fi
-  case "$dir" in /tmp/*|"${TMPDIR:-/tmp}"/*) rm -rf "$dir" ;; *) rm -f "$dir/kafka.pid" ;; esac
+  case "$dir" in /tmp/*|"${TMPDIR:-/tmp}"/*) rm -rf "$dir" || log "could not remove all of $dir" ;; *) rm -f "$dir/kafka.pid" ;; esac
 }
 
 cmd=${1:-}
@@ -169,7 +176,7 @@ case "$cmd" in
   fetch) fetch ;;
   start) mkdir -p "$dir"; start "$dir" ;;
   stop) stop "$dir" ;;
-  status) if running_pid "$dir" >/dev/null; then echo "127.0.0.1:$port"; else exit 1; fi ;;
+  status) if running_pid "$dir" >/dev/null; then echo "$host:$port"; else exit 1; fi ;;
   classpath) fetch; echo "$libs/*" ;;
   *) sed -n '2,20p' "$0"; exit 2 ;;
 esac

@@ -19,6 +19,9 @@ import (
 type Own struct {
 	dir, script string
 	port        int
+	host        string // the listeners' address
+	netns       string // the broker's network namespace, or ""
+	nsIf        string // its end of the veth pair
 	// Bootstrap is the broker's address (host:port).
 	Bootstrap string
 	// Secure holds the secured listeners of a broker StartOwnSecure made.
@@ -39,20 +42,34 @@ type Secure struct {
 	CA, ClientCert, ClientKey string
 }
 
+// Options choose how StartOwnWith starts a broker.
+type Options struct {
+	// Secure adds the SASL_SSL and SSL listeners (StartOwnSecure).
+	Secure bool
+	// DataMiB > 0 puts the broker's log dir on a tmpfs of that many MiB,
+	// for FillDisk (root only).
+	DataMiB int
+	// NetNS runs the broker in a network namespace of its own, reached
+	// from the test over a veth pair, for Cut and Mend (root only).
+	NetNS bool
+}
+
 // StartOwn starts a broker of the test's own with an empty data dir.
-func StartOwn(t *testing.T) *Own { return startOwn(t, false) }
+func StartOwn(t *testing.T) *Own { return StartOwnWith(t, Options{}) }
 
 // StartOwnSecure starts a broker of the test's own that also has a
 // SASL_SSL (SCRAM-SHA-512) and an SSL (client certificate required)
 // listener, with certificates made for it.
-func StartOwnSecure(t *testing.T) *Own { return startOwn(t, true) }
+func StartOwnSecure(t *testing.T) *Own { return StartOwnWith(t, Options{Secure: true}) }
 
-func startOwn(t *testing.T, secure bool) *Own {
+// StartOwnWith starts a broker of the test's own as o says.
+func StartOwnWith(t *testing.T, o Options) *Own {
 	t.Helper()
 	script, err := Script()
 	if err != nil {
 		t.Fatal(err)
 	}
+	secure := o.Secure
 	n := 2
 	if secure {
 		n = 4
@@ -61,7 +78,13 @@ func startOwn(t *testing.T, secure bool) *Own {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := &Own{dir: t.TempDir(), script: script, port: port}
+	b := &Own{dir: t.TempDir(), script: script, port: port, host: "127.0.0.1"}
+	if o.DataMiB > 0 {
+		b.mountData(t, o.DataMiB)
+	}
+	if o.NetNS {
+		b.makeNetNS(t)
+	}
 	if secure {
 		tls := filepath.Join(b.dir, "tls")
 		b.Secure = &Secure{
@@ -92,7 +115,10 @@ func (b *Own) Restart(t *testing.T) {
 func (b *Own) start(t *testing.T, keep bool) string {
 	t.Helper()
 	cmd := exec.Command(b.script, "start", b.dir)
-	cmd.Env = append(os.Environ(), fmt.Sprintf("KAFKA_PORT=%d", b.port), "KAFKA_HEAP=384m")
+	cmd.Env = append(os.Environ(), fmt.Sprintf("KAFKA_PORT=%d", b.port), "KAFKA_HEAP=384m", "KAFKA_HOST="+b.host)
+	if b.netns != "" {
+		cmd.Env = append(cmd.Env, "KAFKA_NETNS="+b.netns)
+	}
 	if b.Secure != nil {
 		cmd.Env = append(cmd.Env, "KAFKA_SECURE=1")
 	}
@@ -113,11 +139,10 @@ func (b *Own) start(t *testing.T, keep bool) string {
 // until the process is gone.
 func (b *Own) Stop(t *testing.T) {
 	t.Helper()
-	pid, err := os.ReadFile(filepath.Join(b.dir, "kafka.pid"))
+	n, err := b.pid()
 	if err != nil {
 		t.Fatal(err)
 	}
-	n, _ := strconv.Atoi(strings.TrimSpace(string(pid)))
 	sig := syscall.SIGTERM
 	if os.Getenv("W2K_OUTAGE_SIGNAL") == "KILL" {
 		sig = syscall.SIGKILL
@@ -147,12 +172,20 @@ func (b *Own) Thaw(t *testing.T) { b.signal(t, syscall.SIGCONT) }
 
 func (b *Own) signal(t *testing.T, sig syscall.Signal) {
 	t.Helper()
-	pid, err := os.ReadFile(filepath.Join(b.dir, "kafka.pid"))
+	n, err := b.pid()
 	if err != nil {
 		t.Fatal(err)
 	}
-	n, _ := strconv.Atoi(strings.TrimSpace(string(pid)))
 	if err := syscall.Kill(n, sig); err != nil {
 		t.Fatalf("kill -%v %d: %v", sig, n, err)
 	}
+}
+
+// pid returns the broker's process id from kafka.sh's pid file.
+func (b *Own) pid() (int, error) {
+	pid, err := os.ReadFile(filepath.Join(b.dir, "kafka.pid"))
+	if err != nil {
+		return 0, fmt.Errorf("kafkatest: broker pid: %w", err)
+	}
+	return strconv.Atoi(strings.TrimSpace(string(pid)))
 }

@@ -39,7 +39,16 @@ func NewTopic(tb testing.TB, partitions int) string {
 // deleted when the test ends.
 func CreateTopic(tb testing.TB, topic string, partitions int) {
 	tb.Helper()
-	admin, err := kafka.NewAdminClient(&kafka.ConfigMap{"bootstrap.servers": Bootstrap(tb)})
+	CreateTopicAt(tb, Bootstrap(tb), topic, partitions)
+	tb.Cleanup(func() { DeleteTopic(tb, topic) })
+}
+
+// CreateTopicAt creates the named topic with the given number of
+// partitions (replication factor 1) on the broker at bootstrap, failing the
+// test on error.
+func CreateTopicAt(tb testing.TB, bootstrap, topic string, partitions int) {
+	tb.Helper()
+	admin, err := kafka.NewAdminClient(&kafka.ConfigMap{"bootstrap.servers": bootstrap})
 	if err != nil {
 		tb.Fatalf("kafkatest: admin client: %v", err)
 	}
@@ -56,22 +65,35 @@ func CreateTopic(tb testing.TB, topic string, partitions int) {
 			tb.Fatalf("kafkatest: create topic %s: %v", topic, r.Error)
 		}
 	}
-	tb.Cleanup(func() { DeleteTopic(tb, topic) })
 }
 
 // DeleteTopic deletes a topic, logging (not failing) on error.
 func DeleteTopic(tb testing.TB, topic string) {
-	admin, err := kafka.NewAdminClient(&kafka.ConfigMap{"bootstrap.servers": Bootstrap(tb)})
+	if err := DeleteTopicAt(Bootstrap(tb), topic); err != nil {
+		tb.Logf("kafkatest: %v", err)
+	}
+}
+
+// DeleteTopicAt deletes a topic on the broker at bootstrap and waits for
+// the broker's answer.
+func DeleteTopicAt(bootstrap, topic string) error {
+	admin, err := kafka.NewAdminClient(&kafka.ConfigMap{"bootstrap.servers": bootstrap})
 	if err != nil {
-		tb.Logf("kafkatest: admin client: %v", err)
-		return
+		return fmt.Errorf("admin client: %w", err)
 	}
 	defer admin.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	if _, err := admin.DeleteTopics(ctx, []string{topic}); err != nil {
-		tb.Logf("kafkatest: delete topic %s: %v", topic, err)
+	res, err := admin.DeleteTopics(ctx, []string{topic}, kafka.SetAdminOperationTimeout(15*time.Second))
+	if err != nil {
+		return fmt.Errorf("delete topic %s: %w", topic, err)
 	}
+	for _, r := range res {
+		if r.Error.Code() != kafka.ErrNoError {
+			return fmt.Errorf("delete topic %s: %w", topic, r.Error)
+		}
+	}
+	return nil
 }
 
 // WaitLeaders waits until the broker at bootstrap reports a leader for
