@@ -129,7 +129,7 @@ func genCapture(t *testing.T, opts intgen.Options) (capture, truth string) {
 
 var (
 	deliveredRE = regexp.MustCompile(`\[kafka-conn\] submitted (\d+) messages \((\d+) reports\): delivered (\d+) \((\d+) reports, \d+ bytes\), failed (\d+)`)
-	accountRE   = regexp.MustCompile(`accounting: (\d+) received = (\d+) into Kafka messages \+ (\d+) dropped .* \+ 0 queued; every worker balances`)
+	accountRE   = regexp.MustCompile(`accounting: (\d+) (?:\(\+ \d+ copies of groups split by flow\) )?received = (\d+) into Kafka messages \+ (\d+) dropped .* \+ 0 queued; every worker balances`)
 )
 
 // checkRunOutput checks the final lines of `wire2kafka run`: every message
