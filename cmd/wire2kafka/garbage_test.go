@@ -110,12 +110,12 @@ rules:
 
 // garbage kinds, in the order of garbageNames.
 const (
-	gRandom    = iota // random bytes of random length
-	gPayload          // a real packet's headers (Ethernet, IPv4, UDP) and random bytes after them
-	gBitFlip          // a real packet with 1-8 bits flipped
-	gTruncate         // a real packet cut short
-	gLengths          // a real packet with length, count and offset fields pushed to limits
-	gIntact           // a real packet
+	gRandom   = iota // random bytes of random length
+	gPayload         // a real packet's headers (Ethernet, IPv4, UDP) and random bytes after them
+	gBitFlip         // a real packet with 1-8 bits flipped
+	gTruncate        // a real packet cut short
+	gLengths         // a real packet with length, count and offset fields pushed to limits
+	gIntact          // a real packet
 	garbageKinds
 )
 
