@@ -63,6 +63,11 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 		ch <- gauge(c.d.poolInUse, float64(c.src.Pool.InUse()))
 		ch <- gauge(c.d.poolFree, float64(c.src.Pool.Avail()))
 	}
+	if c.src.Heap != nil {
+		h := c.src.Heap()
+		ch <- gauge(c.d.heapSize, float64(h.Size))
+		ch <- gauge(c.d.heapAllocated, float64(h.Allocated))
+	}
 	if c.src.Ports != nil {
 		c.collectPorts(ch, c.src.Ports.PortStats())
 	}

@@ -27,7 +27,7 @@ type descs struct {
 	workerMessages, workerBytes, batchSize                *prometheus.Desc
 	histograms, histogramsLost                            *prometheus.Desc
 
-	poolInUse, poolFree *prometheus.Desc
+	poolInUse, poolFree, heapSize, heapAllocated *prometheus.Desc
 
 	portRxPackets, portRxBytes, portMissed, portRxErrors, portNoMbuf *prometheus.Desc
 	portTxPackets, portTxBytes, portTxErrors, portXStats, portErrors *prometheus.Desc
@@ -69,8 +69,10 @@ func newDescs() *descs {
 		histograms:           desc("histograms_total", "Histogram records a flow worker emitted.", w...),
 		histogramsLost:       desc("histograms_lost_total", "Histogram records a flow worker could not emit.", w...),
 
-		poolInUse: desc("mempool_in_use_mbufs", "Mbufs of the packet pool in use."),
-		poolFree:  desc("mempool_free_mbufs", "Mbufs of the packet pool free."),
+		poolInUse:     desc("mempool_in_use_mbufs", "Mbufs of the packet pool in use."),
+		poolFree:      desc("mempool_free_mbufs", "Mbufs of the packet pool free."),
+		heapSize:      desc("dpdk_heap_size_bytes", "Size of DPDK's malloc heaps (eal.memory_mb at most), summed over NUMA sockets."),
+		heapAllocated: desc("dpdk_heap_allocated_bytes", "Bytes allocated in DPDK's malloc heaps: mempool, rings, ACL classifiers (old classifiers are freed after a reload)."),
 
 		portRxPackets: desc("port_rx_packets_total", "Packets a DPDK port received (ipackets).", p...),
 		portRxBytes:   desc("port_rx_bytes_total", "Bytes a DPDK port received (ibytes).", p...),
@@ -128,7 +130,7 @@ func (d *descs) all() []*prometheus.Desc {
 	return []*prometheus.Desc{
 		d.packetsIn, d.packetsOut, d.dropped, d.parseErrors, d.reportErrors, d.partialStacks, d.keyStatesEvicted, d.copies, d.queued, d.ringFree, d.ringCap, d.polls, d.busyPolls,
 		d.rxBytes, d.workerReports, d.workerReportsDropped, d.workerMessages, d.workerBytes, d.batchSize,
-		d.histograms, d.histogramsLost, d.poolInUse, d.poolFree,
+		d.histograms, d.histogramsLost, d.poolInUse, d.poolFree, d.heapSize, d.heapAllocated,
 		d.portRxPackets, d.portRxBytes, d.portMissed, d.portRxErrors, d.portNoMbuf,
 		d.portTxPackets, d.portTxBytes, d.portTxErrors, d.portXStats, d.portErrors,
 		d.kSubmitted, d.kSubmittedReports, d.kSubmittedBytes, d.kProduced, d.kQueueFullRetries,

@@ -22,10 +22,12 @@ import (
 func goVersion() string { return runtime.Version() }
 
 // NewRegistry returns a registry with c, the Go runtime collector (memory,
-// goroutines, GC pauses) and the process collector.
+// goroutines, and the runtime's GC metrics: pauses, which stall RX, and
+// go_gc_heap_live_bytes, the heap live after the last GC) and the process
+// collector.
 func NewRegistry(c *Collector) (*prometheus.Registry, error) {
 	reg := prometheus.NewRegistry()
-	for _, x := range []prometheus.Collector{c, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{})} {
+	for _, x := range []prometheus.Collector{c, collectors.NewGoCollector(collectors.WithGoCollectorRuntimeMetrics(collectors.MetricsGC)), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{})} {
 		if err := reg.Register(x); err != nil {
 			return nil, fmt.Errorf("metrics: register: %w", err)
 		}

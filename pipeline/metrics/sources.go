@@ -31,6 +31,9 @@ type PoolSource interface {
 	Avail() int
 }
 
+// HeapSource gives the occupancy of DPDK's malloc heaps (dpdk.Heap).
+type HeapSource func() dpdk.HeapStats
+
 // KafkaSource gives the counters of each Kafka connection
 // (*kafkaout.Producer has it).
 type KafkaSource interface {
@@ -48,6 +51,7 @@ type Sources struct {
 	Workers WorkerSource
 	Ports   PortSource
 	Pool    PoolSource
+	Heap    HeapSource
 	Kafka   KafkaSource
 	Discard DiscardSource
 }
@@ -77,7 +81,7 @@ func (pp pipelinePorts) PortStats() []PortStats {
 // pipeline must outlive every scrape: close the Server before
 // (*pipeline.Pipeline).Close.
 func FromPipeline(p *pipeline.Pipeline, sink kafkaout.Sink) Sources {
-	s := Sources{Workers: p, Ports: pipelinePorts{p}, Pool: p.Pool()}
+	s := Sources{Workers: p, Ports: pipelinePorts{p}, Pool: p.Pool(), Heap: dpdk.Heap}
 	switch k := sink.(type) {
 	case *kafkaout.Producer:
 		s.Kafka = k
