@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # fuzz.sh: runs every Go fuzz target of the module for FUZZTIME each
-# (default 5m). A crasher fails the run and is kept in testdata/fuzz.
+# (default 5m), with FUZZ_PARALLEL workers (default: one per CPU). A
+# crasher fails the run and is kept in testdata/fuzz.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 FUZZTIME=${FUZZTIME:-5m}
+parallel=()
+if [ -n "${FUZZ_PARALLEL:-}" ]; then parallel=(-parallel "$FUZZ_PARALLEL"); fi
 n=0
 for dir in $(go list -f '{{.Dir}}' ./...); do
   for name in $(grep -ho '^func Fuzz[A-Za-z0-9_]*' "$dir"/*_test.go 2>/dev/null | sed 's/^func //'); do
@@ -11,7 +14,7 @@ for dir in $(go list -f '{{.Dir}}' ./...); do
     corpus="$dir/testdata/fuzz/$name"
     before=$(ls "$corpus" 2>/dev/null | sort || true)
     log=$(mktemp)
-    if ! (cd "$dir" && go test -run '^$' -fuzz "^${name}\$" -fuzztime "$FUZZTIME" .) 2>&1 | tee "$log"; then
+    if ! (cd "$dir" && go test -run '^$' -fuzz "^${name}\$" -fuzztime "$FUZZTIME" "${parallel[@]}" .) 2>&1 | tee "$log"; then
       after=$(ls "$corpus" 2>/dev/null | sort || true)
       # Go 1.26's coordinator can report its own -fuzztime deadline as a
       # failure (golang/go#75804): no input was written then. A real
