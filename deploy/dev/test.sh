@@ -22,6 +22,11 @@ step "generated code is current"
 make -s proto-check
 
 kafka_dir=""
+# The tests' temp dirs (t.TempDir: the outage tests' own brokers, captures)
+# go under a TMPDIR of this run's own, so that the cleanup below touches
+# nothing of another run on the same machine.
+test_tmp=$(mktemp -d /tmp/wire2kafka-test-tmp.XXXXXX)
+export TMPDIR=$test_tmp
 cleanup() {
   rc=$?
   if [ -n "$kafka_dir" ]; then
@@ -38,9 +43,10 @@ cleanup() {
   # the outage tests' own brokers live in t.TempDir() dirs (TMPDIR/TestName*/NNN);
   # kafka.sh stops only the pid its own pid file names. Prometheus is
   # started with Pdeathsig (SIGKILL when the thread that started it exits).
-  for pidf in "${TMPDIR:-/tmp}"/Test*/*/kafka.pid; do
+  for pidf in "$test_tmp"/Test*/*/kafka.pid; do
     [ -f "$pidf" ] && deploy/kafka/kafka.sh stop "$(dirname "$pidf")" >/dev/null 2>&1 || true
   done
+  if [ "$rc" -eq 0 ]; then rm -rf "$test_tmp" || true; else echo "== the tests' temp dir (kept broker logs): $test_tmp"; fi
   return "$rc"
 }
 trap cleanup EXIT INT TERM
