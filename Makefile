@@ -6,9 +6,10 @@ BIN      := bin/wire2kafka
 VERSION  := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS  := -X main.version=$(VERSION)
 FUZZTIME ?= 5m
+RUNS ?= 20
 export PATH := $(CURDIR)/bin:$(PATH)
 
-.PHONY: all deps build test demo bench proto proto-check fuzz kafka-up kafka-down clean
+.PHONY: all deps build test demo bench proto proto-check fuzz reliability kafka-up kafka-down clean
 
 all: build
 
@@ -48,6 +49,10 @@ proto-check:
 ## fuzz: run every fuzz target for FUZZTIME (default 5m)
 fuzz:
 	FUZZTIME=$(FUZZTIME) deploy/dev/fuzz.sh
+
+## reliability: the broker outage tests RUNS times in a loop (default 20; about 6 minutes a run), outside make test
+reliability: deps
+	RUNS=$(RUNS) deploy/dev/reliability.sh
 
 ## kafka-up / kafka-down: a local single-node Kafka on 127.0.0.1:19092
 kafka-up:
