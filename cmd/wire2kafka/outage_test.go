@@ -266,7 +266,10 @@ rules:
 	}
 	_, reports, received := checkRunOutput(t, out.String())
 	t.Logf("%d packets received, %d reports delivered; RSS %d MiB after start, %d MiB at most", received, reports, rss0, rssMax)
-	if reports != packets || received != packets {
+	// The veth may carry a packet of the kernel's own now and then (seen
+	// once under load): received and accounted for like any other, it
+	// gives no report.
+	if reports != packets || received < packets || received > packets+10 {
 		t.Errorf("received %d packets and delivered %d reports, tcpreplay sent %d (one report each):\n%s",
 			received, reports, packets, out.String())
 	}
@@ -303,7 +306,7 @@ func checkTopicGone(t *testing.T, bin, bootstrap, out string, packets int, deliv
 	n := func(s string) float64 { v, _ := strconv.ParseFloat(s, 64); return v }
 	received, submitted, delivered, failed, dropped := n(a[1]), n(d[1]), n(d[2]), n(d[3]), n(d[5])
 	t.Logf("%v packets received; %v messages submitted = %v delivered + %v failed %s + %v dropped", received, submitted, delivered, failed, d[4], dropped)
-	if int(received) != packets {
+	if int(received) < packets || int(received) > packets+10 { // as above: the kernel's own packets
 		t.Errorf("received %v packets, tcpreplay sent %d", received, packets)
 	}
 	if submitted != delivered+failed+dropped {
