@@ -45,6 +45,9 @@ type ProducerConfig struct {
 	// point where back-pressure starts (Acquire returns nil). Default
 	// 10000.
 	PoolMessages int
+	// onDelivered, set by tests only, gets every delivery report with the
+	// partition and offset the broker gave the message (acked_test.go).
+	onDelivered func(topic string, partition int32, offset int64, key []byte, seq uint64, err error)
 	// MessageBytes is the initial capacity of a pooled message value;
 	// values grow to the largest message and keep that size. Default 64 KiB.
 	MessageBytes int

@@ -25,6 +25,8 @@ type inflight struct {
 	firstRx int64
 	reports uint32
 	bytes   uint32
+	seq     uint64 // Message.Sequence, kept only for a test's onDelivered
+	key     []byte // Message.Key, kept only for a test's onDelivered
 }
 
 // conn is one connection worker: a librdkafka producer and the goroutine
@@ -134,6 +136,9 @@ func (c *conn) offer(m *Message, since time.Time) bool {
 	}
 	inf := c.getInflight()
 	inf.firstRx, inf.reports, inf.bytes = m.FirstRx, m.Count, uint32(len(m.Key)+len(m.Value))
+	if c.prod.cfg.onDelivered != nil {
+		inf.seq, inf.key = m.Sequence, append(inf.key[:0], m.Key...)
+	}
 	c.topic = m.Topic
 	c.km.Key, c.km.Value = m.Key, m.Value
 	c.hval[0] = append(c.hval[0][:0], m.Type.String()...)

@@ -17,6 +17,13 @@ func (c *conn) handle(ev kafka.Event) {
 			return
 		}
 		c.c.inFlight.Add(-1)
+		if f := c.prod.cfg.onDelivered; f != nil {
+			var topic string
+			if e.TopicPartition.Topic != nil {
+				topic = *e.TopicPartition.Topic
+			}
+			f(topic, e.TopicPartition.Partition, int64(e.TopicPartition.Offset), inf.key, inf.seq, e.TopicPartition.Error)
+		}
 		c.inRepo.Add(-int64(inf.reports))
 		if err := e.TopicPartition.Error; err != nil {
 			code := kafka.ErrFail

@@ -93,11 +93,12 @@ func TestProducerBrokerOutage(t *testing.T) {
 		t.Fatalf("create topics: %v %v", err, res)
 	}
 	kafkatest.WaitLeaders(t, bootstrap, "big", 4, 0)
-	kafkatest.WaitLeaders(t, bootstrap, "small", 2, 2*time.Second)
+	kafkatest.WaitLeaders(t, bootstrap, "small", 2, 0)
 
+	acks := &ackLog{}
 	const flows, rate, reports = 16, 400, 20
 	fast := map[string]string{"bootstrap.servers": bootstrap, "reconnect.backoff.max.ms": "500", "statistics.interval.ms": "1000"}
-	big, err := NewProducer(ProducerConfig{Librdkafka: fast, Connections: 2, PoolMessages: 1000, Topics: []string{"big"}})
+	big, err := NewProducer(ProducerConfig{Librdkafka: fast, Connections: 2, PoolMessages: 1000, Topics: []string{"big"}, onDelivered: acks.record})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +106,7 @@ func TestProducerBrokerOutage(t *testing.T) {
 	for k, v := range fast {
 		smallCfg[k] = v
 	}
-	small, err := NewProducer(ProducerConfig{Librdkafka: smallCfg, PoolMessages: 50, Topics: []string{"small"}})
+	small, err := NewProducer(ProducerConfig{Librdkafka: smallCfg, PoolMessages: 50, Topics: []string{"small"}, onDelivered: acks.record})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -193,6 +194,7 @@ func TestProducerBrokerOutage(t *testing.T) {
 			t.Errorf("small queue never dropped: the outage did not fill it")
 		}
 		msgs := readAll(t, bootstrap, l.topic, int(tot.Delivered), 60*time.Second)
+		acks.check(t, l.topic, msgs)
 		if uint64(len(msgs)) != tot.Delivered {
 			t.Errorf("%s: consumed %d messages, delivered %d", l.topic, len(msgs), tot.Delivered)
 			logWatermarks(t, bootstrap, l.topic, msgs)

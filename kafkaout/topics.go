@@ -97,9 +97,47 @@ func (t *topics) check(topic string) error {
 		if c := r.Error.Code(); c != kafka.ErrNoError && c != kafka.ErrTopicAlreadyExists {
 			return fmt.Errorf("kafkaout: create topic %q (%d partitions, replication %d): %w",
 				topic, t.cfg.Partitions, t.cfg.ReplicationFactor, r.Error)
+		} else if c == kafka.ErrTopicAlreadyExists {
+			return nil // someone else's topic, of any partition count
 		}
 	}
-	return nil
+	return t.waitWritable(ctx, topic)
+}
+
+// waitWritable waits until the leader of every partition of a topic just
+// created answers ListOffsets, i.e. has created the partition's log. The
+// metadata names the leader earlier (seconds earlier on a loaded broker);
+// producing then makes an idempotent producer's first batch fail while the
+// next one is written (the broker takes any first sequence number from a
+// producer it has no state for), and librdkafka reports the first batch
+// delivered, implied by the second: acknowledged messages that are not in
+// the log.
+func (t *topics) waitWritable(ctx context.Context, topic string) error {
+	req := map[kafka.TopicPartition]kafka.OffsetSpec{}
+	for p := range t.cfg.Partitions {
+		req[kafka.TopicPartition{Topic: &topic, Partition: int32(p)}] = kafka.LatestOffsetSpec
+	}
+	var last error
+	for {
+		res, err := t.admin.ListOffsets(ctx, req)
+		last = err
+		if err == nil {
+			ok := len(res.ResultInfos) == len(req)
+			for _, r := range res.ResultInfos {
+				if r.Error.Code() != kafka.ErrNoError {
+					ok, last = false, r.Error
+				}
+			}
+			if ok {
+				return nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("kafkaout: topic %q created, but its partitions not writable within %v: %v", topic, t.cfg.TopicTimeout, last)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
 }
 
 // topicSettle is how long a topic the broker does not know is asked about

@@ -197,7 +197,7 @@ rules:
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	kafkatest.WaitLeaders(t, broker.Bootstrap, "outage", 3, 2*time.Second)
+	kafkatest.WaitLeaders(t, broker.Bootstrap, "outage", 3, 0)
 	metricsURL := metricsURLOf(t, out)
 	rss0 := rssMiB(daemon.Process.Pid)
 	var rssMax int

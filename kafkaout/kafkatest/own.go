@@ -95,13 +95,10 @@ func StartOwnWith(t *testing.T, o Options) *Own {
 	}
 	b.Bootstrap = b.start(t, false)
 	t.Cleanup(func() {
-		exec.Command(script, "stop", b.dir).Run()
 		if t.Failed() {
-			log, _ := os.ReadFile(filepath.Join(b.dir, "kafka.log"))
-			kept := filepath.Join(os.TempDir(), "wire2kafka-"+strings.ReplaceAll(t.Name(), "/", "_")+"-kafka.log")
-			os.WriteFile(kept, log, 0o644)
-			t.Logf("broker log kept in %s", kept)
+			b.keep(t)
 		}
+		exec.Command(script, "stop", b.dir).Run()
 	})
 	return b
 }
@@ -188,4 +185,26 @@ func (b *Own) pid() (int, error) {
 		return 0, fmt.Errorf("kafkatest: broker pid: %w", err)
 	}
 	return strconv.Atoi(strings.TrimSpace(string(pid)))
+}
+
+// keep stops the broker (SIGTERM) and copies its dir (kafka.log, the
+// server.properties and the data dir with every partition's segments and
+// checkpoints) to os.TempDir(), for a failed test. It runs before kafka.sh
+// stop, which removes a dir under TMPDIR (the log used to be read after
+// that, so the kept copy was always empty).
+func (b *Own) keep(t *testing.T) {
+	if pid, err := os.ReadFile(filepath.Join(b.dir, "kafka.pid")); err == nil {
+		if n, _ := strconv.Atoi(strings.TrimSpace(string(pid))); n > 0 && syscall.Kill(n, syscall.SIGTERM) == nil {
+			for end := time.Now().Add(30 * time.Second); syscall.Kill(n, 0) == nil && time.Now().Before(end); {
+				time.Sleep(50 * time.Millisecond)
+			}
+		}
+	}
+	kept := filepath.Join(os.TempDir(), "wire2kafka-"+strings.ReplaceAll(t.Name(), "/", "_")+"-broker")
+	os.RemoveAll(kept)
+	if out, err := exec.Command("cp", "-a", b.dir, kept).CombinedOutput(); err != nil {
+		t.Logf("keep broker dir: %v %s", err, out)
+		return
+	}
+	t.Logf("broker dir (kafka.log, data) kept in %s", kept)
 }
