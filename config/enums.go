@@ -1,6 +1,6 @@
 package config
 
-import "gopkg.in/yaml.v3"
+import "go.yaml.in/yaml/v3"
 
 // ServiceFunction is what a flow worker does with the packets of a rule.
 type ServiceFunction string

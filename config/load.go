@@ -9,7 +9,7 @@ import (
 	"reflect"
 	"regexp"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // Load reads, decodes and validates the config file at path. On any problem
