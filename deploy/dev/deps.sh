@@ -13,7 +13,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 PROTOC_GEN_GO_VERSION=v1.36.12
 HUGEPAGES=${HUGEPAGES:-1024} # 2 MiB pages to reserve (2 GiB)
 pkgs=(dpdk-dev libdpdk-dev pkg-config libpcap-dev protobuf-compiler openjdk-17-jre-headless maven
-  prometheus kcat tcpreplay tcpdump iproute2 python3-venv openssl)
+  prometheus kcat tcpreplay tcpdump iproute2 python3-venv openssl systemd)
 
 say() { printf 'deps: %s\n' "$*"; }
 
