@@ -3,6 +3,7 @@ package kafkaout
 import (
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"log/slog"
 	"runtime"
 	"strconv"
@@ -34,6 +35,7 @@ type Producer struct {
 	conns  []*conn
 	topics *topics
 	log    *slog.Logger
+	seed   maphash.Seed // route's key hash
 
 	closed     atomic.Bool
 	submitting atomic.Int64 // Submit calls between their closed check and their send
@@ -51,7 +53,7 @@ func NewProducer(cfg ProducerConfig) (*Producer, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Producer{cfg: cfg, log: slog.Default().With("component", "kafkaout")}
+	p := &Producer{cfg: cfg, seed: maphash.MakeSeed(), log: slog.Default().With("component", "kafkaout")}
 	p.pool = NewPool(cfg.PoolMessages, cfg.MessageBytes)
 	settings := cfg.librdkafkaSettings()
 	for i := range cfg.Connections {
@@ -140,8 +142,9 @@ func (p *Producer) Submit(m *Message) {
 	p.submitting.Add(-1)
 }
 
-// route picks the connection of m: FNV-1a of the key (the Kafka worker
-// index when there is no key).
+// route picks the connection of m: a hash of the key (hash/maphash, with
+// the producer's seed: one key always takes one connection, so its order
+// holds), or the Kafka worker index when there is no key.
 func (p *Producer) route(m *Message) int {
 	n := len(p.conns)
 	if n == 1 {
@@ -150,11 +153,7 @@ func (p *Producer) route(m *Message) int {
 	if len(m.Key) == 0 {
 		return int(m.Worker) % n
 	}
-	h := uint32(2166136261)
-	for _, b := range m.Key {
-		h = (h ^ uint32(b)) * 16777619
-	}
-	return int(h % uint32(n))
+	return int(maphash.Bytes(p.seed, m.Key) % uint64(n))
 }
 
 // Pool returns the producer's message pool (its size is the bound).
