@@ -1,11 +1,11 @@
 package config
 
 import (
-	"bufio"
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
+
+	"github.com/prometheus/procfs"
 )
 
 // UseHugepages reports whether EAL should use hugepages, given the free
@@ -75,25 +75,13 @@ func (p *Plan) EALArgs(hugepagesFreeMB int) []string {
 // HugepagesFreeMB returns the free hugepage memory of the default size in
 // MiB, from /proc/meminfo; 0 when it cannot be read.
 func HugepagesFreeMB() int {
-	f, err := os.Open("/proc/meminfo")
+	fs, err := procfs.NewDefaultFS()
 	if err != nil {
 		return 0
 	}
-	defer f.Close()
-	var free, sizeKB int
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		fields := strings.Fields(sc.Text())
-		if len(fields) < 2 {
-			continue
-		}
-		n, _ := strconv.Atoi(fields[1])
-		switch fields[0] {
-		case "HugePages_Free:":
-			free = n
-		case "Hugepagesize:":
-			sizeKB = n
-		}
+	mi, err := fs.Meminfo()
+	if err != nil || mi.HugePagesFree == nil || mi.Hugepagesize == nil {
+		return 0
 	}
-	return free * sizeKB / 1024
+	return int(*mi.HugePagesFree * *mi.Hugepagesize / 1024)
 }

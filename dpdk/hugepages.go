@@ -1,11 +1,10 @@
 package dpdk
 
 import (
-	"bufio"
 	"fmt"
-	"os"
 	"strconv"
-	"strings"
+
+	"github.com/prometheus/procfs"
 )
 
 // HugepageInfo describes the hugepages the system offers right now.
@@ -16,43 +15,34 @@ type HugepageInfo struct {
 	Free     uint64 // free default-size hugepages (HugePages_Free)
 }
 
-// ReadHugepageInfo reads /proc/mounts and /proc/meminfo.
+// ReadHugepageInfo reads the mount table and /proc/meminfo.
 func ReadHugepageInfo() (HugepageInfo, error) {
 	var h HugepageInfo
-	mounts, err := os.ReadFile("/proc/mounts")
+	mounts, err := procfs.GetMounts()
 	if err != nil {
 		return h, fmt.Errorf("dpdk: hugepages: %w", err)
 	}
-	for _, line := range strings.Split(string(mounts), "\n") {
-		f := strings.Fields(line)
-		if len(f) >= 3 && f[2] == "hugetlbfs" {
-			h.Mounted, h.Mount = true, f[1]
+	for _, m := range mounts {
+		if m.FSType == "hugetlbfs" {
+			h.Mounted, h.Mount = true, m.MountPoint
 			break
 		}
 	}
-	mf, err := os.Open("/proc/meminfo")
+	fs, err := procfs.NewDefaultFS()
 	if err != nil {
 		return h, fmt.Errorf("dpdk: hugepages: %w", err)
 	}
-	defer mf.Close()
-	sc := bufio.NewScanner(mf)
-	for sc.Scan() {
-		f := strings.Fields(sc.Text())
-		if len(f) < 2 {
-			continue
-		}
-		v, err := strconv.ParseUint(f[1], 10, 64)
-		if err != nil {
-			continue
-		}
-		switch f[0] {
-		case "HugePages_Free:":
-			h.Free = v
-		case "Hugepagesize:":
-			h.PageSize = v * 1024
-		}
+	mi, err := fs.Meminfo()
+	if err != nil {
+		return h, fmt.Errorf("dpdk: hugepages: %w", err)
 	}
-	return h, sc.Err()
+	if mi.HugePagesFree != nil {
+		h.Free = *mi.HugePagesFree
+	}
+	if mi.Hugepagesize != nil {
+		h.PageSize = *mi.Hugepagesize * 1024
+	}
+	return h, nil
 }
 
 // MemoryArgs returns the EAL memory arguments for about memMB megabytes and

@@ -2,29 +2,29 @@ package kafkaout
 
 import (
 	"context"
-	"os"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
+	"github.com/prometheus/procfs"
 
 	"wire2kafka/kafkaout/kafkatest"
 	"wire2kafka/report"
 )
 
 func rssKiB() int {
-	b, _ := os.ReadFile("/proc/self/status")
-	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
-			n, _ := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")))
-			return n
-		}
+	p, err := procfs.Self()
+	if err != nil {
+		return 0
 	}
-	return 0
+	st, err := p.Stat()
+	if err != nil {
+		return 0
+	}
+	return st.ResidentMemory() >> 10
 }
 
 // outageLoad submits messages at a steady rate and counts what it

@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/procfs"
+
 	"wire2kafka/kafkaout/kafkatest"
 	"wire2kafka/report/intgen"
 )
@@ -59,14 +61,15 @@ func vethPair(t *testing.T) (a, b string) {
 
 // rssMiB returns the resident set of process pid in MiB (0 if gone).
 func rssMiB(pid int) int {
-	b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
-			n, _ := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")))
-			return n / 1024
-		}
+	p, err := procfs.NewProc(pid)
+	if err != nil {
+		return 0
 	}
-	return 0
+	st, err := p.Stat()
+	if err != nil {
+		return 0
+	}
+	return st.ResidentMemory() >> 20
 }
 
 // TestRunBrokerOutage: the daemon receives INT reports at a steady rate on

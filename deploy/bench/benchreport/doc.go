@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -12,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/prometheus/procfs"
 
 	"wire2kafka/config"
 )
@@ -24,27 +25,25 @@ func machine(kafkaJSON string) map[string]string {
 		"go":     runtime.Version(),
 		"goarch": runtime.GOARCH,
 	}
-	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
-		for _, l := range strings.Split(string(b), "\n") {
-			if k, v, ok := strings.Cut(l, ":"); ok && strings.TrimSpace(k) == "model name" {
-				m["cpu_model"] = strings.TrimSpace(v)
-				break
+	if fs, err := procfs.NewDefaultFS(); err == nil {
+		if ci, err := fs.CPUInfo(); err == nil && len(ci) > 0 {
+			m["cpu_model"] = ci[0].ModelName
+		}
+		if mi, err := fs.Meminfo(); err == nil {
+			for k, v := range map[string]*uint64{"memtotal": mi.MemTotal, "hugepages_total": mi.HugePagesTotal,
+				"hugepages_free": mi.HugePagesFree, "hugepagesize": mi.Hugepagesize} {
+				if v == nil {
+					continue
+				}
+				m[k] = strconv.FormatUint(*v, 10)
+				if k == "memtotal" || k == "hugepagesize" {
+					m[k] += " kB"
+				}
 			}
 		}
-	}
-	if f, err := os.Open("/proc/meminfo"); err == nil {
-		sc := bufio.NewScanner(f)
-		for sc.Scan() {
-			k, v, _ := strings.Cut(sc.Text(), ":")
-			switch k {
-			case "MemTotal", "HugePages_Total", "HugePages_Free", "Hugepagesize":
-				m[strings.ToLower(k)] = strings.TrimSpace(v)
-			}
+		if la, err := fs.LoadAvg(); err == nil {
+			m["loadavg_at_summary"] = fmt.Sprintf("%.2f %.2f %.2f", la.Load1, la.Load5, la.Load15)
 		}
-		f.Close()
-	}
-	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
-		m["loadavg_at_summary"] = strings.Join(strings.Fields(string(b))[:3], " ")
 	}
 	if b, err := exec.Command("uname", "-r").Output(); err == nil {
 		m["kernel"] = strings.TrimSpace(string(b))

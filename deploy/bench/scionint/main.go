@@ -17,15 +17,15 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
-	"wire2kafka/report/intdecode"
 
 	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
+	"github.com/prometheus/procfs"
 	"google.golang.org/protobuf/proto"
 
+	"wire2kafka/report/intdecode"
 	"wire2kafka/report/pcap"
 	"wire2kafka/report/reportpb"
 )
@@ -230,13 +230,13 @@ func run(path, bootstrap, topic string, warmup, seconds float64, x props) error 
 
 // procCPU returns the process's utime+stime in seconds.
 func procCPU() float64 {
-	b, err := os.ReadFile("/proc/self/stat")
+	p, err := procfs.Self()
 	if err != nil {
 		return 0
 	}
-	s := string(b)
-	f := strings.Fields(s[strings.LastIndexByte(s, ')')+2:])
-	u, _ := strconv.ParseFloat(f[11], 64)
-	st, _ := strconv.ParseFloat(f[12], 64)
-	return (u + st) / 100
+	st, err := p.Stat()
+	if err != nil {
+		return 0
+	}
+	return st.CPUTime()
 }

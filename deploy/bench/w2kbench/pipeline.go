@@ -7,10 +7,11 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/prometheus/procfs"
 
 	"wire2kafka/config"
 	"wire2kafka/dpdk"
@@ -287,27 +288,28 @@ func newSink(cfg *config.Config, plan *config.Plan, onDelivered func(time.Durati
 
 // procCPU returns the process's utime+stime in seconds.
 func procCPU() float64 {
-	b, err := os.ReadFile("/proc/self/stat")
+	st, err := selfStat()
 	if err != nil {
 		return 0
 	}
-	s := string(b)
-	f := strings.Fields(s[strings.LastIndexByte(s, ')')+2:])
-	// fields after the command: state(0) ... utime(11) stime(12), in ticks
-	u, _ := strconv.ParseFloat(f[11], 64)
-	st, _ := strconv.ParseFloat(f[12], 64)
-	return (u + st) / 100
+	return st.CPUTime()
 }
 
 // procRSSMB returns the resident set size in MiB.
 func procRSSMB() float64 {
-	b, err := os.ReadFile("/proc/self/statm")
+	st, err := selfStat()
 	if err != nil {
 		return 0
 	}
-	f := strings.Fields(string(b))
-	pages, _ := strconv.ParseFloat(f[1], 64)
-	return pages * float64(os.Getpagesize()) / (1 << 20)
+	return float64(st.ResidentMemory()) / (1 << 20)
+}
+
+func selfStat() (procfs.ProcStat, error) {
+	p, err := procfs.Self()
+	if err != nil {
+		return procfs.ProcStat{}, err
+	}
+	return p.Stat()
 }
 
 // waitFirstDelivery extends the warm-up of a run into Kafka until the broker
