@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	v1 "github.com/prometheus/client_golang/api/prometheus/v1"
+
 	"wire2kafka/config"
 	"wire2kafka/deploy/prometheus/promtest"
 	"wire2kafka/kafkaout"
@@ -257,27 +259,27 @@ func checkFinal(t *testing.T, prom *promtest.Server, final []pipeline.WorkerStat
 // without error.
 func checkRulesHealth(ctx context.Context, t *testing.T, prom *promtest.Server) {
 	t.Helper()
-	var r struct {
-		Data struct {
-			Groups []struct {
-				Rules []struct {
-					Name, Health, LastError string
-				}
-			}
-		}
+	a, err := prom.API()
+	if err != nil {
+		t.Fatal(err)
 	}
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		if err := getJSON(ctx, prom.URL+"/api/v1/rules", &r); err != nil {
+		r, err := a.Rules(ctx, nil)
+		if err != nil {
 			t.Fatal(err)
 		}
 		var bad []string
 		n := 0
-		for _, g := range r.Data.Groups {
+		for _, g := range r.Groups {
 			for _, rule := range g.Rules {
+				ar, ok := rule.(v1.AlertingRule)
+				if !ok {
+					continue
+				}
 				n++
-				if rule.Health != "ok" {
-					bad = append(bad, fmt.Sprintf("%s: %s %s", rule.Name, rule.Health, rule.LastError))
+				if ar.Health != v1.RuleHealthGood {
+					bad = append(bad, fmt.Sprintf("%s: %s %s", ar.Name, ar.Health, ar.LastError))
 				}
 			}
 		}

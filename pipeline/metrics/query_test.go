@@ -2,36 +2,14 @@ package metrics
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
-	"net/url"
-	"strconv"
 	"time"
+
+	v1 "github.com/prometheus/client_golang/api/prometheus/v1"
+	"github.com/prometheus/common/model"
 
 	"wire2kafka/deploy/prometheus/promtest"
 )
-
-func getJSON(ctx context.Context, u string, v any) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-	if err != nil {
-		return err
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return err
-	}
-	if resp.StatusCode != 200 {
-		return fmt.Errorf("%s: HTTP %d: %s", u, resp.StatusCode, b)
-	}
-	return json.Unmarshal(b, v)
-}
 
 // series is one labelled series of a range query.
 type series struct {
@@ -40,34 +18,28 @@ type series struct {
 	v      []float64
 }
 
-// queryRange runs a PromQL range query (promtest has instant queries only).
+// queryRange runs a PromQL range query through client_golang's API client.
 func queryRange(ctx context.Context, prom *promtest.Server, q string, from, to time.Time, step time.Duration) ([]series, error) {
-	u := prom.URL + "/api/v1/query_range?" + url.Values{"query": {q},
-		"start": {strconv.FormatInt(from.Unix(), 10)}, "end": {strconv.FormatInt(to.Unix()+1, 10)},
-		"step": {step.String()}}.Encode()
-	var r struct {
-		Status string
-		Data   struct {
-			Result []struct {
-				Metric map[string]string
-				Values [][2]any
-			}
-		}
+	a, err := prom.API()
+	if err != nil {
+		return nil, err
 	}
-	if err := getJSON(ctx, u, &r); err != nil {
+	v, _, _, err := a.QueryRange(ctx, q, v1.Range{Start: from, End: to.Add(time.Second), Step: step})
+	if err != nil {
 		return nil, fmt.Errorf("query_range %q: %w", q, err)
 	}
+	m, ok := v.(model.Matrix)
+	if !ok {
+		return nil, fmt.Errorf("query_range %q: result type %s, want matrix", q, v.Type())
+	}
 	var out []series
-	for _, res := range r.Data.Result {
-		s := series{labels: res.Metric}
-		for _, pv := range res.Values {
-			ts, _ := pv[0].(float64)
-			str, _ := pv[1].(string)
-			v, err := strconv.ParseFloat(str, 64)
-			if err != nil {
-				return nil, fmt.Errorf("query_range %q: %w", q, err)
-			}
-			s.t, s.v = append(s.t, ts), append(s.v, v)
+	for _, ss := range m {
+		s := series{labels: map[string]string{}}
+		for k, lv := range ss.Metric {
+			s.labels[string(k)] = string(lv)
+		}
+		for _, p := range ss.Values {
+			s.t, s.v = append(s.t, float64(p.Timestamp)/1000), append(s.v, float64(p.Value))
 		}
 		out = append(out, s)
 	}

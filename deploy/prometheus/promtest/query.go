@@ -2,13 +2,12 @@ package promtest
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
-	"net/url"
-	"strconv"
 	"time"
+
+	"github.com/prometheus/client_golang/api"
+	v1 "github.com/prometheus/client_golang/api/prometheus/v1"
+	"github.com/prometheus/common/model"
 )
 
 // Sample is one element of an instant-vector result.
@@ -17,56 +16,43 @@ type Sample struct {
 	Value  float64
 }
 
-type apiResponse struct {
-	Status    string `json:"status"`
-	ErrorType string `json:"errorType"`
-	Error     string `json:"error"`
-	Data      struct {
-		ResultType string            `json:"resultType"`
-		Result     json.RawMessage   `json:"result"`
-		Targets    []json.RawMessage `json:"activeTargets"`
-	} `json:"data"`
+// API returns a client of the server's HTTP API (client_golang's
+// api/prometheus/v1): range queries, rules, targets.
+func (s *Server) API() (v1.API, error) {
+	c, err := api.NewClient(api.Config{Address: s.URL})
+	if err != nil {
+		return nil, fmt.Errorf("promtest: API client: %w", err)
+	}
+	return v1.NewAPI(c), nil
 }
 
 // Query evaluates a PromQL expression at the current time. A scalar result
 // is returned as one sample without labels. An invalid expression is an
 // error naming the expression.
 func (s *Server) Query(ctx context.Context, expr string) ([]Sample, error) {
-	u := s.URL + "/api/v1/query?" + url.Values{"query": {expr}}.Encode()
-	var r apiResponse
-	if err := s.get(ctx, u, &r); err != nil {
+	a, err := s.API()
+	if err != nil {
+		return nil, err
+	}
+	v, _, _, err := a.Query(ctx, expr, time.Now())
+	if err != nil {
 		return nil, fmt.Errorf("query %q: %w", expr, err)
 	}
-	switch r.Data.ResultType {
-	case "vector":
-		var vec []struct {
-			Metric map[string]string `json:"metric"`
-			Value  [2]any            `json:"value"`
-		}
-		if err := json.Unmarshal(r.Data.Result, &vec); err != nil {
-			return nil, fmt.Errorf("query %q: %w", expr, err)
-		}
-		out := make([]Sample, 0, len(vec))
-		for _, v := range vec {
-			f, err := parseValue(v.Value[1])
-			if err != nil {
-				return nil, fmt.Errorf("query %q: %w", expr, err)
+	switch r := v.(type) {
+	case model.Vector:
+		out := make([]Sample, 0, len(r))
+		for _, smp := range r {
+			labels := make(map[string]string, len(smp.Metric))
+			for k, lv := range smp.Metric {
+				labels[string(k)] = string(lv)
 			}
-			out = append(out, Sample{Labels: v.Metric, Value: f})
+			out = append(out, Sample{Labels: labels, Value: float64(smp.Value)})
 		}
 		return out, nil
-	case "scalar":
-		var sc [2]any
-		if err := json.Unmarshal(r.Data.Result, &sc); err != nil {
-			return nil, fmt.Errorf("query %q: %w", expr, err)
-		}
-		f, err := parseValue(sc[1])
-		if err != nil {
-			return nil, fmt.Errorf("query %q: %w", expr, err)
-		}
-		return []Sample{{Value: f}}, nil
+	case *model.Scalar:
+		return []Sample{{Value: float64(r.Value)}}, nil
 	default:
-		return nil, fmt.Errorf("query %q: unsupported result type %q", expr, r.Data.ResultType)
+		return nil, fmt.Errorf("query %q: unsupported result type %s", expr, v.Type())
 	}
 }
 
@@ -100,35 +86,4 @@ func (s *Server) WaitFor(ctx context.Context, expr string, ok func([]Sample) boo
 		case <-time.After(200 * time.Millisecond):
 		}
 	}
-}
-
-func (s *Server) get(ctx context.Context, u string, r *apiResponse) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-	if err != nil {
-		return err
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return err
-	}
-	if err := json.Unmarshal(body, r); err != nil {
-		return fmt.Errorf("HTTP %d: %s", resp.StatusCode, body)
-	}
-	if r.Status != "success" {
-		return fmt.Errorf("%s: %s", r.ErrorType, r.Error)
-	}
-	return nil
-}
-
-func parseValue(v any) (float64, error) {
-	s, ok := v.(string)
-	if !ok {
-		return 0, fmt.Errorf("sample value %v is not a string", v)
-	}
-	return strconv.ParseFloat(s, 64)
 }
