@@ -214,6 +214,13 @@ type Metrics struct {
 	// TableInterval is how often the terminal counter table is printed; 0
 	// prints it only at exit. Default 5s.
 	TableInterval Duration `yaml:"table_interval"`
+	// StatsTopic, when set, is a Kafka topic to which the daemon publishes
+	// its counter table every TableInterval and at exit, one message per
+	// row keyed by the row's name (the collectd-to-Kafka pattern): for
+	// sites that read everything from the bus. Needs kafka.sink kafka.
+	StatsTopic string `yaml:"stats_topic"`
+	// StatsFormat is json (default) or protobuf (telemetry.report.StatsRow).
+	StatsFormat StatsFormat `yaml:"stats_format"`
 }
 
 // Pipeline is one chain of RX -> ACL -> flow -> Kafka workers. Each worker

@@ -147,3 +147,19 @@ func (k *SinkKind) UnmarshalYAML(n *yaml.Node) error {
 	*k = SinkKind(s)
 	return err
 }
+
+// StatsFormat is how the counter table goes to metrics.stats_topic.
+type StatsFormat string
+
+// Stats formats.
+const (
+	StatsJSON     StatsFormat = "json"     // one JSON object per row (type header stats-json)
+	StatsProtobuf StatsFormat = "protobuf" // one telemetry.report.StatsRow per row (type header stats)
+)
+
+// UnmarshalYAML accepts json or protobuf.
+func (f *StatsFormat) UnmarshalYAML(n *yaml.Node) error {
+	s, err := enum(n, string(StatsJSON), string(StatsProtobuf))
+	*f = StatsFormat(s)
+	return err
+}

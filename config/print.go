@@ -39,6 +39,9 @@ func (p *Plan) Print(w io.Writer, hugepagesFreeMB int) error {
 	if cfg.Metrics.WebConfigFile != "" {
 		fmt.Fprintf(b, " (TLS/auth: %s)", cfg.Metrics.WebConfigFile)
 	}
+	if cfg.Metrics.StatsTopic != "" {
+		fmt.Fprintf(b, "; counter table every %s to topic %s (%s)", cfg.Metrics.TableInterval, cfg.Metrics.StatsTopic, cfg.Metrics.StatsFormat)
+	}
 	fmt.Fprintf(b, "\n\nlcores:\n")
 	for _, l := range p.Lcores {
 		switch {

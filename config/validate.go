@@ -244,4 +244,17 @@ func (v *validator) metrics() {
 	if m.TableInterval > 0 && m.TableInterval < Duration(100*time.Millisecond) {
 		v.c.errf("metrics.table_interval", "must be 0 (only at exit) or at least 100ms, got %s", m.TableInterval)
 	}
+	if m.StatsFormat == "" {
+		m.StatsFormat = StatsJSON
+	}
+	if m.StatsTopic != "" {
+		switch {
+		case !topicRE.MatchString(m.StatsTopic) || m.StatsTopic == "." || m.StatsTopic == "..":
+			v.c.errf("metrics.stats_topic", "%q is not a valid Kafka topic: 1-249 letters, digits, '.', '_' or '-'", m.StatsTopic)
+		case v.cfg.Kafka.Sink != SinkKafka:
+			v.c.errf("metrics.stats_topic", "needs kafka.sink kafka (the sink is %s)", v.cfg.Kafka.Sink)
+		case m.TableInterval == 0:
+			v.c.errf("metrics.stats_topic", "needs metrics.table_interval above 0 (it is published every interval)")
+		}
+	}
 }

@@ -22,9 +22,11 @@ const (
 	PayloadReportBatch                        // telemetry.report.ReportBatch
 	PayloadPacketBatch                        // telemetry.report.PacketBatch
 	PayloadHistogram                          // telemetry.report.Histogram
+	PayloadStats                              // telemetry.report.StatsRow (metrics.stats_topic)
+	PayloadStatsJSON                          // a StatsRow as JSON (metrics.stats_topic, stats_format json)
 )
 
-var payloadNames = [...]string{"", "report", "report-batch", "packet-batch", "histogram"}
+var payloadNames = [...]string{"", "report", "report-batch", "packet-batch", "histogram", "stats", "stats-json"}
 
 // String returns the header value of the payload type.
 func (t PayloadType) String() string {

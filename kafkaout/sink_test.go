@@ -75,7 +75,7 @@ func TestDiscardDoesNotAllocate(t *testing.T) {
 }
 
 func TestPayloadTypeNames(t *testing.T) {
-	for _, pt := range []PayloadType{PayloadReport, PayloadReportBatch, PayloadPacketBatch, PayloadHistogram} {
+	for _, pt := range []PayloadType{PayloadReport, PayloadReportBatch, PayloadPacketBatch, PayloadHistogram, PayloadStats, PayloadStatsJSON} {
 		back, ok := ParsePayloadType(pt.String())
 		if !ok || back != pt {
 			t.Errorf("%v does not round-trip", pt)

@@ -107,9 +107,22 @@ func run(o runOptions) error {
 	if err := checkPorts(cfg); err != nil {
 		return err
 	}
-	sink, closeSink, err := newSink(cfg, plan)
+	sink, closeReportSink, err := newSink(cfg, plan)
 	if err != nil {
 		return err
+	}
+	stats, err := newStatsTopic(cfg, o.producer)
+	if err != nil {
+		closeReportSink()
+		return err
+	}
+	// closeSink closes the report sink; on the error paths below also the
+	// stats producer (on the way out it publishes the final table first).
+	closeSink := func() error {
+		if stats != nil {
+			stats.close(0)
+		}
+		return closeReportSink()
 	}
 	p, err := pipeline.New(plan, pipeline.Options{Sink: sink, ProducerID: o.producer, Log: log})
 	if err != nil {
@@ -132,19 +145,24 @@ func run(o runOptions) error {
 	}
 	log.Info("serving metrics", "url", "http://"+ms.Addr()+"/metrics")
 	o.reloaded = ms.Collector().RecordReload
-	stopErr := serve(o, cfg, p, log)
+	stopErr := serve(o, cfg, p, stats, log)
 	ms.SetStopping()
 	drainErr := p.Stop(time.Duration(cfg.Kafka.FlushTimeout) + 10*time.Second)
 	final := p.Stats()
 	portRows := pipeline.PortRows(p.Ports())
-	sinkErr := closeSink()
+	sinkErr := closeReportSink()
 	fmt.Fprintf(o.tableOut, "\nwire2kafka final counters:\n")
 	pipeline.WriteTable(o.tableOut, append(portRows, pipeline.Rows(final, nil, 0)...))
 	printSinkLine(o.tableOut, sink)
 	fmt.Fprintln(o.tableOut, pipeline.Accounting(final))
+	var statsErr error
+	if stats != nil {
+		statsErr = errors.Join(stats.publish(append(portRows, pipeline.Rows(final, nil, 0)...), time.Now()),
+			stats.close(time.Duration(cfg.Kafka.FlushTimeout)))
+	}
 	ms.Close() // no scrape may read the pipeline after Close
 	p.Close()
-	return errors.Join(stopErr, drainErr, sinkErr)
+	return errors.Join(stopErr, drainErr, sinkErr, statsErr)
 }
 
 // newSink builds the configured sink and the function that flushes and
@@ -184,8 +202,9 @@ func printSinkLine(w io.Writer, sink kafkaout.Sink) {
 }
 
 // serve runs until a stop signal, the duration or idleness; it reloads
-// rules on SIGHUP and prints the table every metrics.table_interval.
-func serve(o runOptions, cfg *config.Config, p *pipeline.Pipeline, log *slog.Logger) error {
+// rules on SIGHUP, and every metrics.table_interval prints the table
+// (unless --quiet) and publishes it to stats (when not nil).
+func serve(o runOptions, cfg *config.Config, p *pipeline.Pipeline, stats *statsTopic, log *slog.Logger) error {
 	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)
 	defer signal.Stop(sigs)
@@ -222,9 +241,17 @@ func serve(o runOptions, cfg *config.Config, p *pipeline.Pipeline, log *slog.Log
 				log.Info("stopping: RX idle", "packets", rx, "idle", o.idleExit)
 				return nil
 			}
-			if !o.finalOnly && interval > 0 && now.Sub(lastTable) >= interval {
-				fmt.Fprintf(o.tableOut, "\n%s\n", now.Format(time.TimeOnly))
-				pipeline.WriteTable(o.tableOut, append(pipeline.PortRows(p.Ports()), pipeline.Rows(cur, prev, now.Sub(lastTable))...))
+			if interval > 0 && now.Sub(lastTable) >= interval {
+				rows := append(pipeline.PortRows(p.Ports()), pipeline.Rows(cur, prev, now.Sub(lastTable))...)
+				if !o.finalOnly {
+					fmt.Fprintf(o.tableOut, "\n%s\n", now.Format(time.TimeOnly))
+					pipeline.WriteTable(o.tableOut, rows)
+				}
+				if stats != nil {
+					if err := stats.publish(rows, now); err != nil {
+						log.Error("stats_topic", "err", err)
+					}
+				}
 				prev, lastTable = cur, now
 			}
 		}

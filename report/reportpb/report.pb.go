@@ -1056,6 +1056,125 @@ func (x *Histogram) GetProducerId() string {
 	return ""
 }
 
+// wire2kafka: one row of the daemon's counter table (metrics.stats_topic),
+// published every metrics.table_interval and at exit, keyed by the row's
+// name: a worker ("p0/rx-worker-00"), a stage sum ("rx", "acl", "flow",
+// "kafka"), a port ("nic-port-net_pcap0") or the ports' sum ("nic").
+type StatsRow struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// When the counters were read, nanoseconds since the Unix epoch.
+	TimeNs uint64 `protobuf:"fixed64,1,opt,name=time_ns,json=timeNs,proto3" json:"time_ns,omitempty"`
+	// The row's name, as in the table and the message key.
+	Name string `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
+	// Packets taken in, and the rate over the last interval in Mpps.
+	In     uint64  `protobuf:"varint,3,opt,name=in,proto3" json:"in,omitempty"`
+	InMpps float64 `protobuf:"fixed64,4,opt,name=in_mpps,json=inMpps,proto3" json:"in_mpps,omitempty"`
+	// Packets inside the worker (open batches, pending bursts).
+	Queued uint64 `protobuf:"varint,5,opt,name=queued,proto3" json:"queued,omitempty"`
+	// Packets passed on, and dropped (all reasons).
+	Out   uint64 `protobuf:"varint,6,opt,name=out,proto3" json:"out,omitempty"`
+	Drops uint64 `protobuf:"varint,7,opt,name=drops,proto3" json:"drops,omitempty"`
+	// Free slots of the worker's input ring; -1 where there is none.
+	RingSpace int64 `protobuf:"varint,8,opt,name=ring_space,json=ringSpace,proto3" json:"ring_space,omitempty"`
+	// Producing instance, as in ReportBatch.
+	ProducerId    string `protobuf:"bytes,9,opt,name=producer_id,json=producerId,proto3" json:"producer_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *StatsRow) Reset() {
+	*x = StatsRow{}
+	mi := &file_report_report_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StatsRow) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StatsRow) ProtoMessage() {}
+
+func (x *StatsRow) ProtoReflect() protoreflect.Message {
+	mi := &file_report_report_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StatsRow.ProtoReflect.Descriptor instead.
+func (*StatsRow) Descriptor() ([]byte, []int) {
+	return file_report_report_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *StatsRow) GetTimeNs() uint64 {
+	if x != nil {
+		return x.TimeNs
+	}
+	return 0
+}
+
+func (x *StatsRow) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *StatsRow) GetIn() uint64 {
+	if x != nil {
+		return x.In
+	}
+	return 0
+}
+
+func (x *StatsRow) GetInMpps() float64 {
+	if x != nil {
+		return x.InMpps
+	}
+	return 0
+}
+
+func (x *StatsRow) GetQueued() uint64 {
+	if x != nil {
+		return x.Queued
+	}
+	return 0
+}
+
+func (x *StatsRow) GetOut() uint64 {
+	if x != nil {
+		return x.Out
+	}
+	return 0
+}
+
+func (x *StatsRow) GetDrops() uint64 {
+	if x != nil {
+		return x.Drops
+	}
+	return 0
+}
+
+func (x *StatsRow) GetRingSpace() int64 {
+	if x != nil {
+		return x.RingSpace
+	}
+	return 0
+}
+
+func (x *StatsRow) GetProducerId() string {
+	if x != nil {
+		return x.ProducerId
+	}
+	return ""
+}
+
 var File_report_report_proto protoreflect.FileDescriptor
 
 const file_report_report_proto_rawDesc = "" +
@@ -1142,6 +1261,18 @@ const file_report_report_proto_rawDesc = "" +
 	"\bsequence\x18\t \x01(\x04R\bsequence\x12\x1f\n" +
 	"\vproducer_id\x18\n" +
 	" \x01(\tR\n" +
+	"producerId\"\xe0\x01\n" +
+	"\bStatsRow\x12\x17\n" +
+	"\atime_ns\x18\x01 \x01(\x06R\x06timeNs\x12\x12\n" +
+	"\x04name\x18\x02 \x01(\tR\x04name\x12\x0e\n" +
+	"\x02in\x18\x03 \x01(\x04R\x02in\x12\x17\n" +
+	"\ain_mpps\x18\x04 \x01(\x01R\x06inMpps\x12\x16\n" +
+	"\x06queued\x18\x05 \x01(\x04R\x06queued\x12\x10\n" +
+	"\x03out\x18\x06 \x01(\x04R\x03out\x12\x14\n" +
+	"\x05drops\x18\a \x01(\x04R\x05drops\x12\x1d\n" +
+	"\n" +
+	"ring_space\x18\b \x01(\x03R\tringSpace\x12\x1f\n" +
+	"\vproducer_id\x18\t \x01(\tR\n" +
 	"producerId*\x92\x03\n" +
 	"\fMetadataType\x12\f\n" +
 	"\bRESERVED\x10\x00\x12\x14\n" +
@@ -1175,7 +1306,7 @@ func file_report_report_proto_rawDescGZIP() []byte {
 }
 
 var file_report_report_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_report_report_proto_msgTypes = make([]protoimpl.MessageInfo, 9)
+var file_report_report_proto_msgTypes = make([]protoimpl.MessageInfo, 10)
 var file_report_report_proto_goTypes = []any{
 	(MetadataType)(0),      // 0: telemetry.report.MetadataType
 	(Report_PacketType)(0), // 1: telemetry.report.Report.PacketType
@@ -1188,12 +1319,13 @@ var file_report_report_proto_goTypes = []any{
 	(*Packet)(nil),         // 8: telemetry.report.Packet
 	(*PacketBatch)(nil),    // 9: telemetry.report.PacketBatch
 	(*Histogram)(nil),      // 10: telemetry.report.Histogram
-	nil,                    // 11: telemetry.report.Hop.MetadataEntry
+	(*StatsRow)(nil),       // 11: telemetry.report.StatsRow
+	nil,                    // 12: telemetry.report.Hop.MetadataEntry
 }
 var file_report_report_proto_depIdxs = []int32{
 	4,  // 0: telemetry.report.Report.hops:type_name -> telemetry.report.Hop
 	1,  // 1: telemetry.report.Report.packet_type:type_name -> telemetry.report.Report.PacketType
-	11, // 2: telemetry.report.Hop.metadata:type_name -> telemetry.report.Hop.MetadataEntry
+	12, // 2: telemetry.report.Hop.metadata:type_name -> telemetry.report.Hop.MetadataEntry
 	6,  // 3: telemetry.report.FlowKey.dst_ipv6:type_name -> telemetry.report.IPv6Address
 	6,  // 4: telemetry.report.FlowKey.src_ipv6:type_name -> telemetry.report.IPv6Address
 	2,  // 5: telemetry.report.FlowKey.protocol:type_name -> telemetry.report.FlowKey.Protocol
@@ -1224,7 +1356,7 @@ func file_report_report_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_report_report_proto_rawDesc), len(file_report_report_proto_rawDesc)),
 			NumEnums:      3,
-			NumMessages:   9,
+			NumMessages:   10,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

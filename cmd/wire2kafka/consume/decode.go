@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/confluentinc/confluent-kafka-go/v2/kafka"
+	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 
 	"wire2kafka/kafkaout"
@@ -46,8 +47,8 @@ func FromKafka(km *kafka.Message) *Message {
 	return m
 }
 
-// Decoded is a decoded message. Exactly one of Report, Batch, Packets and
-// Histogram is set, as Type says.
+// Decoded is a decoded message. Exactly one of Report, Batch, Packets,
+// Histogram and Stats is set, as Type says.
 type Decoded struct {
 	Type      kafkaout.PayloadType
 	Headers   bool                  // the w2k-* headers were present
@@ -57,6 +58,7 @@ type Decoded struct {
 	Batch     *reportpb.ReportBatch // Type PayloadReportBatch
 	Packets   *reportpb.PacketBatch // Type PayloadPacketBatch
 	Histogram *reportpb.Histogram   // Type PayloadHistogram
+	Stats     *reportpb.StatsRow    // Type PayloadStats or PayloadStatsJSON (metrics.stats_topic)
 	HdrCount  uint64                // w2k-count
 	HdrSeq    uint64                // w2k-seq
 }
@@ -97,8 +99,15 @@ func Decode(m *Message) (*Decoded, error) {
 	case kafkaout.PayloadHistogram:
 		d.Histogram = &reportpb.Histogram{}
 		val = d.Histogram
+	case kafkaout.PayloadStats, kafkaout.PayloadStatsJSON:
+		d.Stats = &reportpb.StatsRow{}
+		val = d.Stats
 	}
-	if err := proto.Unmarshal(m.Value, val); err != nil {
+	unmarshal := proto.Unmarshal
+	if d.Type == kafkaout.PayloadStatsJSON {
+		unmarshal = protojson.Unmarshal // the JSON names are the proto field names
+	}
+	if err := unmarshal(m.Value, val); err != nil {
 		return nil, fmt.Errorf("%w: %s/%d@%d: %s value: %v", ErrDecode, m.Topic, m.Partition, m.Offset, d.Type, err)
 	}
 	switch d.Type {

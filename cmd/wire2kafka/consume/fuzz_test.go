@@ -30,7 +30,7 @@ func FuzzDecode(f *testing.F) {
 	f.Add(uint8(2), "1", "1", []byte("raw"), report.AppendPacketEntry(nil, &report.PacketEntry{Time: 5, OrigLen: 3, Data: []byte{1, 2, 3}}))
 	f.Add(uint8(4), "", "", key, single) // no headers: SCION-INT
 	f.Add(uint8(1), "2", "9", key, batch[:len(batch)-3])
-	types := []string{kafkaout.PayloadReport.String(), kafkaout.PayloadReportBatch.String(), kafkaout.PayloadPacketBatch.String(), kafkaout.PayloadHistogram.String()}
+	types := []string{kafkaout.PayloadReport.String(), kafkaout.PayloadReportBatch.String(), kafkaout.PayloadPacketBatch.String(), kafkaout.PayloadHistogram.String(), kafkaout.PayloadStats.String(), kafkaout.PayloadStatsJSON.String()}
 	f.Fuzz(func(t *testing.T, typ uint8, count, seq string, key, value []byte) {
 		m := &Message{Topic: "t", Key: key, Value: value}
 		if int(typ) < len(types) {

@@ -38,6 +38,8 @@ func (d *Decoded) value() proto.Message {
 		return d.Batch
 	case d.Packets != nil:
 		return d.Packets
+	case d.Stats != nil:
+		return d.Stats
 	}
 	return d.Histogram
 }
@@ -89,6 +91,10 @@ func WriteText(w io.Writer, m *Message, d *Decoded) error {
 		for _, p := range d.Packets.Packets {
 			fmt.Fprintf(w, "  packet %s len=%d/%d port=%d rule=%d\n", fmtTime(p.TimeNs), len(p.Data), p.OrigLen, p.Port, p.RuleId)
 		}
+	}
+	if s := d.Stats; s != nil {
+		fmt.Fprintf(w, "  stats %s at %s: in %d (%.6f Mpps) queued %d out %d drops %d ring space %d\n",
+			s.Name, fmtTime(s.TimeNs), s.In, s.InMpps, s.Queued, s.Out, s.Drops, s.RingSpace)
 	}
 	if h := d.Histogram; h != nil {
 		fmt.Fprintf(w, "  histogram rule=%d start=%s interval=%v resolution=%v packets=%d overflow=%d buckets=%v\n",

@@ -81,7 +81,7 @@ func (s *Summary) Write(w io.Writer) {
 	for _, n := range names {
 		t := s.topics[n]
 		var parts []string
-		for _, pt := range []kafkaout.PayloadType{kafkaout.PayloadReport, kafkaout.PayloadReportBatch, kafkaout.PayloadPacketBatch, kafkaout.PayloadHistogram} {
+		for _, pt := range []kafkaout.PayloadType{kafkaout.PayloadReport, kafkaout.PayloadReportBatch, kafkaout.PayloadPacketBatch, kafkaout.PayloadHistogram, kafkaout.PayloadStats, kafkaout.PayloadStatsJSON} {
 			if c := t.byType[pt]; c > 0 {
 				parts = append(parts, fmt.Sprintf("%s %d", pt, c))
 			}
