@@ -9,7 +9,7 @@ FUZZTIME ?= 5m
 RUNS ?= 20
 export PATH := $(CURDIR)/bin:$(PATH)
 
-.PHONY: all deps build test demo bench proto proto-check fuzz reliability kafka-up kafka-down clean
+.PHONY: all deps build test demo bench proto proto-check fuzz reliability deb kafka-up kafka-down clean
 
 all: build
 
@@ -49,6 +49,10 @@ proto-check:
 ## fuzz: run every fuzz target for FUZZTIME (default 5m)
 fuzz:
 	FUZZTIME=$(FUZZTIME) deploy/dev/fuzz.sh
+
+## deb: out/wire2kafka_<version>_<arch>.deb (binary, systemd unit, configs, dashboards, man page)
+deb: build
+	BIN=$(BIN) deploy/deb/build.sh
 
 ## reliability: the broker outage tests RUNS times in a loop (default 20; about 6 minutes a run), outside make test
 reliability: deps
