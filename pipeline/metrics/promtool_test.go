@@ -18,11 +18,14 @@ import (
 )
 
 // TestPromtoolDeployFiles: `promtool check config` and `promtool check
-// rules` accept the shipped scrape config and alert rules.
+// rules` accept the shipped scrape config and alert rules, and the alerts'
+// unit tests (`promtool test rules`: each alert fires on its condition
+// after its `for`, and not on what it must ignore) pass.
 func TestPromtoolDeployFiles(t *testing.T) {
 	for _, args := range [][]string{
 		{"check", "config", repoPath(t, "deploy/prometheus/prometheus.yml")},
 		{"check", "rules", repoPath(t, "deploy/prometheus/alerts.yml")},
+		{"test", "rules", repoPath(t, "deploy/prometheus/alerts_test.yml")},
 	} {
 		out, err := exec.Command("promtool", args...).CombinedOutput()
 		if err != nil {
