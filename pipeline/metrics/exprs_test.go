@@ -34,10 +34,8 @@ func dashboardExprs(t *testing.T, path string) []expr {
 		} `json:"panels"`
 		Templating struct {
 			List []struct {
-				Name  string `json:"name"`
-				Query struct {
-					Query string `json:"query"`
-				} `json:"query"`
+				Name       string `json:"name"`
+				Definition string `json:"definition"` // the query, as text`
 			} `json:"list"`
 		} `json:"templating"`
 	}
@@ -52,9 +50,9 @@ func dashboardExprs(t *testing.T, path string) []expr {
 	}
 	labelValues := regexp.MustCompile(`^label_values\((.*),\s*(\w+)\)$`)
 	for _, v := range dash.Templating.List {
-		m := labelValues.FindStringSubmatch(v.Query.Query)
+		m := labelValues.FindStringSubmatch(v.Definition)
 		if m == nil {
-			t.Errorf("%s: variable %s: query %q is not label_values(metric, label)", path, v.Name, v.Query.Query)
+			t.Errorf("%s: variable %s: query %q is not label_values(metric, label)", path, v.Name, v.Definition)
 			continue
 		}
 		out = append(out, expr{"variable " + v.Name, grafanaVars("group by (" + m[2] + ") (" + m[1] + ")")})
