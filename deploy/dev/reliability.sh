@@ -26,7 +26,7 @@ for i in $(seq 1 "$RUNS"); do
     else
       fail=$((fail + 1)); verdict=FAIL
     fi
-    printf 'run %2d %-28s %s in %3d s  %s\n' "$i" "${2%%\$*}" "$verdict" $((SECONDS - start)) "$(grep -Eo 'recovery: first new delivery [^ ]+|lost messages[^"]*|missing' "$log" | tr '\n' ' ' | cut -c1-120)"
+    printf 'run %2d %-28s %s in %3d s  %s\n' "$i" "${2%%\$*}" "$verdict" $((SECONDS - start)) "$(grep -Eo 'recovery: first new delivery [^ ]+|acknowledged messages not at[^"]*|missing [1-9][0-9]*' "$log" | tr '\n' ' ' | cut -c1-120)"
   done
 done
 echo "reliability: $pass passed, $fail failed ($RUNS runs; logs in $OUT)"
