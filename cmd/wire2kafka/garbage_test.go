@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"testing"
 	"time"
@@ -100,13 +101,28 @@ rules:
 		t.Fatalf("run: %v (a crash?)\n%s", err, tailLines(string(out), 60))
 	}
 	messages, reports, received := checkRunOutput(t, string(out))
-	if received != n {
-		t.Errorf("received %d packets, the capture has %d:\n%s", received, n, tailLines(string(out), 40))
+	// The port may lose a few packets before RX when the mbuf pool runs
+	// dry under back-pressure (rx_nombuf, as a NIC counts imissed): they
+	// are counted at the port, and with what RX received make the capture.
+	nic := nicRE.FindStringSubmatch(string(out))
+	if nic == nil {
+		t.Fatalf("no [nic] line in the final table:\n%s", tailLines(string(out), 40))
 	}
-	t.Logf("%d packets received and accounted for in %v (%.2f Mpps with start and drain); %d reports in %d messages delivered",
-		received, took.Round(time.Millisecond), float64(received)/took.Seconds()/1e6, reports, messages)
+	portIn, _ := strconv.Atoi(nic[1])
+	portDrops, _ := strconv.Atoi(nic[2])
+	if portDrops > n/1000 {
+		t.Errorf("%d packets lost at the port, more than 0.1%% of %d", portDrops, n)
+	}
+	if portIn != received || portIn+portDrops != n {
+		t.Errorf("the port received %d and dropped %d, RX took %d; the capture has %d:\n%s", portIn, portDrops, received, n, tailLines(string(out), 40))
+	}
+	t.Logf("%d packets received (%d dropped at the port, rx_nombuf) and accounted for in %v (%.2f Mpps with start and drain); %d reports in %d messages delivered",
+		received, portDrops, took.Round(time.Millisecond), float64(received)/took.Seconds()/1e6, reports, messages)
 	t.Logf("the daemon's accounting:\n%s", tailLines(string(out), 30))
 }
+
+// nicRE reads the [nic] row of the final table: in and drops.
+var nicRE = regexp.MustCompile(`\[nic\]\s+(\d+)\s+\S+\s+\d+\s+\d+\s+(\d+)`)
 
 // garbage kinds, in the order of garbageNames.
 const (
