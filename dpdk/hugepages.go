@@ -13,12 +13,25 @@ type HugepageInfo struct {
 	Mount    string // its mount point, if Mounted
 	PageSize uint64 // default hugepage size in bytes (Hugepagesize)
 	Free     uint64 // free default-size hugepages (HugePages_Free)
+	Total    uint64 // default-size hugepages reserved (HugePages_Total)
 }
 
 // ReadHugepageInfo reads the mount table and /proc/meminfo.
-func ReadHugepageInfo() (HugepageInfo, error) {
+func ReadHugepageInfo() (HugepageInfo, error) { return ReadHugepageInfoAt("/proc") }
+
+// ReadHugepageInfoAt is ReadHugepageInfo with procfs mounted at proc
+// (a fake tree in tests of `wire2kafka doctor`).
+func ReadHugepageInfoAt(proc string) (HugepageInfo, error) {
 	var h HugepageInfo
-	mounts, err := procfs.GetMounts()
+	fs, err := procfs.NewFS(proc)
+	if err != nil {
+		return h, fmt.Errorf("dpdk: hugepages: %w", err)
+	}
+	self, err := fs.Self()
+	if err != nil {
+		return h, fmt.Errorf("dpdk: hugepages: %w", err)
+	}
+	mounts, err := self.MountInfo()
 	if err != nil {
 		return h, fmt.Errorf("dpdk: hugepages: %w", err)
 	}
@@ -28,19 +41,16 @@ func ReadHugepageInfo() (HugepageInfo, error) {
 			break
 		}
 	}
-	fs, err := procfs.NewDefaultFS()
-	if err != nil {
-		return h, fmt.Errorf("dpdk: hugepages: %w", err)
-	}
 	mi, err := fs.Meminfo()
 	if err != nil {
 		return h, fmt.Errorf("dpdk: hugepages: %w", err)
 	}
-	if mi.HugePagesFree != nil {
-		h.Free = *mi.HugePagesFree
+	if mi.HugePagesFree == nil || mi.Hugepagesize == nil {
+		return h, fmt.Errorf("dpdk: hugepages: no HugePages_Free or Hugepagesize in %s/meminfo", proc)
 	}
-	if mi.Hugepagesize != nil {
-		h.PageSize = *mi.Hugepagesize * 1024
+	h.Free, h.PageSize = *mi.HugePagesFree, *mi.Hugepagesize*1024
+	if mi.HugePagesTotal != nil {
+		h.Total = *mi.HugePagesTotal
 	}
 	return h, nil
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -49,7 +48,7 @@ func runDoctor(args []string) error {
 	if err != nil {
 		return err
 	}
-	rs := doctor.Run(context.Background(), cfg, plan, doctor.Host{Sys: *sys, Proc: *proc, KafkaTimeout: *timeout})
+	rs := doctor.Run(cfg, plan, doctor.Host{Sys: *sys, Proc: *proc, KafkaTimeout: *timeout})
 	if doctor.Write(os.Stdout, rs) == doctor.Fail {
 		return errors.New("a check failed (see FAIL above)")
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -16,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 	"github.com/prometheus/procfs"
 
 	"wire2kafka/kafkaout/kafkatest"
@@ -341,24 +342,32 @@ func metricsURLOf(t *testing.T, out *syncBuffer) string {
 	return ""
 }
 
-// scrapeCounter returns the sum of the samples of metric at url.
-func scrapeCounter(t *testing.T, url, metric string) float64 {
+// scrapeCounter returns the sum of the samples of metric at url whose
+// labels include want (name, value pairs), read with expfmt and the stats
+// command's labels and value helpers.
+func scrapeCounter(t *testing.T, url, metric string, want ...string) float64 {
 	t.Helper()
 	resp, err := http.Get(url)
 	if err != nil {
 		t.Fatalf("scrape %s: %v", url, err)
 	}
 	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	fams, err := parser.TextToMetricFamilies(resp.Body)
+	if err != nil {
+		t.Fatalf("scrape %s: %v", url, err)
+	}
 	sum := 0.0
-	for _, line := range strings.Split(string(body), "\n") {
-		if !strings.HasPrefix(line, metric) || (len(line) > len(metric) && line[len(metric)] != ' ' && line[len(metric)] != '{') {
-			continue
-		}
-		f := strings.Fields(line)
-		v, err := strconv.ParseFloat(f[len(f)-1], 64)
-		if err == nil {
-			sum += v
+	if f := fams[metric]; f != nil {
+	samples:
+		for _, m := range f.Metric {
+			l := labels(m)
+			for i := 0; i+1 < len(want); i += 2 {
+				if l[want[i]] != want[i+1] {
+					continue samples
+				}
+			}
+			sum += value(m)
 		}
 	}
 	return sum

@@ -103,8 +103,8 @@ func TestRunReloadStorm(t *testing.T) {
 	goroutines1 := scrapeCounter(t, metricsURL, "go_goroutines")
 	heap1 := scrapeCounter(t, metricsURL, "wire2kafka_dpdk_heap_allocated_bytes")
 	live1 := scrapeCounter(t, metricsURL, "go_gc_heap_live_bytes")
-	ok := scrapeCounter(t, metricsURL, `wire2kafka_config_reloads_total{result="success"}`)
-	ko := scrapeCounter(t, metricsURL, `wire2kafka_config_reloads_total{result="failure"}`)
+	ok := scrapeCounter(t, metricsURL, "wire2kafka_config_reloads_total", "result", "success")
+	ko := scrapeCounter(t, metricsURL, "wire2kafka_config_reloads_total", "result", "failure")
 	t.Logf("%d SIGHUPs in %v: %v reloads applied, %v refused (signals that arrive during a reload coalesce); Kafka workers took %d packets in the storm, %d in the quiet phase before it; RSS grew %d MiB in the storm, %d MiB in the quiet phase; goroutines %v before, %v after; DPDK heap allocated %v bytes before, %v after; Go heap live after GC %.1f MiB before, %.1f MiB after",
 		sent, phase, ok, ko, stormIn, quietIn, stormRSS, quietRSS, goroutines0, goroutines1, heap0, heap1, live0/(1<<20), live1/(1<<20))
 	if ok < 50 || ko < 50 {

@@ -193,11 +193,9 @@ func (b *Own) pid() (int, error) {
 // stop, which removes a dir under TMPDIR (the log used to be read after
 // that, so the kept copy was always empty).
 func (b *Own) keep(t *testing.T) {
-	if pid, err := os.ReadFile(filepath.Join(b.dir, "kafka.pid")); err == nil {
-		if n, _ := strconv.Atoi(strings.TrimSpace(string(pid))); n > 0 && syscall.Kill(n, syscall.SIGTERM) == nil {
-			for end := time.Now().Add(30 * time.Second); syscall.Kill(n, 0) == nil && time.Now().Before(end); {
-				time.Sleep(50 * time.Millisecond)
-			}
+	if n, err := b.pid(); err == nil && n > 0 && syscall.Kill(n, syscall.SIGTERM) == nil {
+		for end := time.Now().Add(30 * time.Second); syscall.Kill(n, 0) == nil && time.Now().Before(end); {
+			time.Sleep(50 * time.Millisecond)
 		}
 	}
 	kept := filepath.Join(os.TempDir(), "wire2kafka-"+strings.ReplaceAll(t.Name(), "/", "_")+"-broker")

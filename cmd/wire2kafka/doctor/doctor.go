@@ -7,7 +7,6 @@
 package doctor
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"time"
@@ -45,7 +44,7 @@ type Host struct {
 }
 
 // Run runs every check for cfg and plan on h.
-func Run(ctx context.Context, cfg *config.Config, plan *config.Plan, h Host) []Result {
+func Run(cfg *config.Config, plan *config.Plan, h Host) []Result {
 	if h.Sys == "" {
 		h.Sys = "/sys"
 	}
@@ -59,7 +58,7 @@ func Run(ctx context.Context, cfg *config.Config, plan *config.Plan, h Host) []R
 	rs = append(rs, hugepages(cfg, plan, h)...)
 	rs = append(rs, pci(cfg, plan, h)...)
 	rs = append(rs, cpus(cfg, plan, h)...)
-	rs = append(rs, kafkaChecks(ctx, cfg, plan, h)...)
+	rs = append(rs, kafkaChecks(cfg, plan, h)...)
 	rs = append(rs, metricsPort(cfg))
 	return rs
 }

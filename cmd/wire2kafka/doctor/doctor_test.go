@@ -2,7 +2,6 @@ package doctor
 
 import (
 	"bytes"
-	"context"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -116,7 +115,7 @@ func TestDoctorFakeHosts(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			h := fakeHost(t, tt.driver, tt.nicNode, tt.free0, tt.free1, tt.isolated)
-			rs := Run(context.Background(), cfg, plan, h)
+			rs := Run(cfg, plan, h)
 			got := map[string]Status{}
 			for _, r := range rs {
 				got[r.Check] = r.Status

@@ -6,9 +6,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/prometheus/procfs"
-
 	"wire2kafka/config"
+	"wire2kafka/dpdk"
 )
 
 // hugepages checks the default-size hugepages against eal.memory_mb, the
@@ -24,18 +23,14 @@ func hugepages(cfg *config.Config, plan *config.Plan, h Host) []Result {
 	if mode == config.HugepagesOn {
 		short = Fail
 	}
-	fs, err := procfs.NewFS(h.Proc)
+	hp, err := dpdk.ReadHugepageInfoAt(h.Proc)
 	if err != nil {
 		return []Result{{Check: name, Status: short, Detail: err.Error(), Fix: fix}}
 	}
-	mi, err := fs.Meminfo()
-	if err != nil || mi.Hugepagesize == nil || mi.HugePagesFree == nil {
-		return []Result{{Check: name, Status: short, Detail: fmt.Sprintf("no hugepage counts in %s/meminfo (%v)", h.Proc, err), Fix: fix}}
-	}
-	sizeKB, free := *mi.Hugepagesize, *mi.HugePagesFree
+	sizeKB, free := hp.PageSize/1024, hp.Free
 	freeMB := int(free * sizeKB / 1024)
 	var rs []Result
-	detail := fmt.Sprintf("%d free of %d x %d kB (%d MiB free), eal.memory_mb %d", free, derefOr(mi.HugePagesTotal), sizeKB, freeMB, need)
+	detail := fmt.Sprintf("%d free of %d x %d kB (%d MiB free), eal.memory_mb %d", free, hp.Total, sizeKB, freeMB, need)
 	switch {
 	case freeMB >= need:
 		rs = append(rs, Result{Check: name, Status: Pass, Detail: detail})
@@ -46,15 +41,8 @@ func hugepages(cfg *config.Config, plan *config.Plan, h Host) []Result {
 	}
 	// hugetlbfs mounted (DPDK maps the pages through it).
 	mount := Result{Check: "hugetlbfs mount", Status: Fail, Detail: "no hugetlbfs mounted", Fix: "mount -t hugetlbfs nodev /dev/hugepages (systemd's dev-hugepages.mount does it at boot)"}
-	if p, err := fs.Self(); err == nil {
-		if ms, err := p.MountInfo(); err == nil {
-			for _, m := range ms {
-				if m.FSType == "hugetlbfs" {
-					mount = Result{Check: "hugetlbfs mount", Status: Pass, Detail: m.MountPoint}
-					break
-				}
-			}
-		}
+	if hp.Mounted {
+		mount = Result{Check: "hugetlbfs mount", Status: Pass, Detail: hp.Mount}
 	}
 	if mode == config.HugepagesAuto && mount.Status == Fail {
 		mount.Status, mount.Detail = Warn, "no hugetlbfs mounted: eal.hugepages auto runs on normal pages"
@@ -94,11 +82,4 @@ func hugepages(cfg *config.Config, plan *config.Plan, h Host) []Result {
 		rs = append(rs, r)
 	}
 	return rs
-}
-
-func derefOr(p *uint64) uint64 {
-	if p == nil {
-		return 0
-	}
-	return *p
 }

@@ -1,7 +1,6 @@
 package doctor
 
 import (
-	"context"
 	"fmt"
 	"net"
 	"strings"
@@ -13,7 +12,7 @@ import (
 
 // kafkaChecks asks the cluster for metadata (within h.KafkaTimeout) and
 // checks that every topic of the rules exists or will be created.
-func kafkaChecks(_ context.Context, cfg *config.Config, plan *config.Plan, h Host) []Result {
+func kafkaChecks(cfg *config.Config, plan *config.Plan, h Host) []Result {
 	if cfg.Kafka.Sink != config.SinkKafka {
 		return []Result{{Check: "kafka", Status: Skip, Detail: "kafka.sink " + string(cfg.Kafka.Sink)}}
 	}
