@@ -18,13 +18,17 @@ const (
 // DefaultLibrdkafka holds the librdkafka settings the Producer uses unless
 // ProducerConfig.Librdkafka overrides them.
 var DefaultLibrdkafka = map[string]string{
-	"acks":                       "all",
-	"enable.idempotence":         "true",
-	"compression.type":           "lz4",
-	"linger.ms":                  "5",
-	"partitioner":                "murmur2_random", // same partition as the Java client for a key
-	"statistics.interval.ms":     "5000",
-	"queue.buffering.max.kbytes": "65536", // 64 MiB per connection (librdkafka's default is 1 GiB)
+	"acks":               "all",
+	"enable.idempotence": "true",
+	// One produce request in flight per broker connection: with more, a
+	// partition's first batch can fail while the next is written, and
+	// librdkafka reports the first delivered (README.md, known problems).
+	"max.in.flight.requests.per.connection": "1",
+	"compression.type":                      "lz4",
+	"linger.ms":                             "5",
+	"partitioner":                           "murmur2_random", // same partition as the Java client for a key
+	"statistics.interval.ms":                "5000",
+	"queue.buffering.max.kbytes":            "65536", // 64 MiB per connection (librdkafka's default is 1 GiB)
 }
 
 // ProducerConfig configures a Producer. The zero value of a field means its

@@ -40,6 +40,7 @@ type outageLoad struct {
 	sent   atomic.Uint64
 	sentR  atomic.Uint64
 	stop   atomic.Bool
+	pause  atomic.Bool // while set, nothing is submitted
 	doneCh chan struct{}
 }
 
@@ -50,6 +51,9 @@ func (l *outageLoad) run(flows int, rate int, reports int) {
 	defer tick.Stop()
 	for i := 0; !l.stop.Load(); i++ {
 		<-tick.C
+		if l.pause.Load() {
+			continue
+		}
 		f := i % flows
 		l.seq[f]++ // a dropped message leaves a gap, as a Kafka worker's would
 		m := l.p.Acquire()

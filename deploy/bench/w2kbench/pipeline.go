@@ -137,7 +137,7 @@ func runPipeline(o options) (*PipelineResult, error) {
 			defer f.Close()
 		}
 	}
-	var la0 uint64
+	var la0 map[string]uint64
 	if o.lcoreAlloc {
 		la0 = lcoreAllocs()
 	}
@@ -170,7 +170,13 @@ func runPipeline(o options) (*PipelineResult, error) {
 	runtime.ReadMemStats(&gcAfter)
 	var lcoreAllocsWindow *uint64
 	if o.lcoreAlloc {
-		n := lcoreAllocs() - la0
+		n := uint64(0)
+		for stack, c := range lcoreAllocs() {
+			if d := c - la0[stack]; d > 0 {
+				n += d
+				slog.Warn("allocation on an lcore in the window", "count", d, "stack", stack)
+			}
+		}
 		lcoreAllocsWindow = &n
 	}
 
@@ -327,11 +333,13 @@ func waitFirstDelivery(readSink func() (reports, messages, bytes uint64), limit 
 	slog.Warn("no delivery report during the warm-up", "waited", limit)
 }
 
-// lcoreAllocs returns the number of allocations so far whose stack passes
-// through a pipeline worker's Poll or the lcore loop, from the runtime's
-// memory profile (complete with -lcore-allocs, which sets MemProfileRate
-// to 1). It runs two collections first: the profile lags up to two cycles.
-func lcoreAllocs() uint64 {
+// lcoreAllocs returns, per stack, the number of allocations so far whose
+// stack passes through a pipeline worker's Poll or the lcore loop, from the
+// runtime's memory profile (complete with -lcore-allocs, which sets
+// MemProfileRate to 1). A stack is its frames as "function:line" from the
+// allocation up to the worker. It runs two collections first: the profile
+// lags up to two cycles.
+func lcoreAllocs() map[string]uint64 {
 	runtime.GC()
 	runtime.GC()
 	n, _ := runtime.MemProfile(nil, true)
@@ -344,14 +352,16 @@ func lcoreAllocs() uint64 {
 			break
 		}
 	}
-	var total uint64
+	out := map[string]uint64{}
 	for i := range recs {
 		frames := runtime.CallersFrames(recs[i].Stack())
+		var b strings.Builder
 		for {
 			f, more := frames.Next()
+			fmt.Fprintf(&b, "%s:%d <- ", f.Function, f.Line)
 			if f.Function == "wire2kafka/pipeline.(*lcore).run" ||
 				(strings.HasPrefix(f.Function, "wire2kafka/pipeline.(*") && strings.HasSuffix(f.Function, "Worker).Poll")) {
-				total += uint64(recs[i].AllocObjects)
+				out[b.String()] += uint64(recs[i].AllocObjects)
 				break
 			}
 			if !more {
@@ -359,5 +369,5 @@ func lcoreAllocs() uint64 {
 			}
 		}
 	}
-	return total
+	return out
 }
