@@ -1,7 +1,6 @@
 package pipeline
 
 import (
-	"sync/atomic"
 	"wire2kafka/report/intdecode"
 )
 
@@ -36,48 +35,48 @@ func (r Reason) String() string {
 	return "unknown"
 }
 
-// Counters are one worker's counters. The worker is the only writer; any
-// goroutine may read them at any time (atomic loads, no locks). Updates are
-// per burst, not per packet. The struct is padded so two workers' counters
+// Counters are one worker's counters. The worker is the only writer
+// (Counter: plain stores, no LOCK prefix); any goroutine may read them at
+// any time (atomic loads, no locks). Updates are per burst, not per packet. The struct is padded so two workers' counters
 // never share a cache line.
 type Counters struct {
-	In     atomic.Uint64 // packets taken in
-	Out    atomic.Uint64 // packets passed on
-	Queued atomic.Uint64 // packets inside the worker (open batches, pending bursts)
-	Drops  [NumReasons]atomic.Uint64
+	In     Counter // packets taken in
+	Out    Counter // packets passed on
+	Queued Counter // packets inside the worker (open batches, pending bursts)
+	Drops  [NumReasons]Counter
 	// ParseErrors splits DropParseError by decoder reason.
-	ParseErrors [intdecode.NumReasons]atomic.Uint64
+	ParseErrors [intdecode.NumReasons]Counter
 	// ReportErrors counts individual INT reports a Kafka worker's decoder
 	// dropped inside packets that gave other reports (a Telemetry Report
 	// group loses only its bad reports), by decoder reason. These are
 	// reports, not packets: the packet is counted out.
-	ReportErrors [intdecode.NumReasons]atomic.Uint64
+	ReportErrors [intdecode.NumReasons]Counter
 	// PartialStacks counts reports whose embedded INT stack was cut by the
 	// reporting switch's truncation (complete hops kept).
-	PartialStacks atomic.Uint64
+	PartialStacks Counter
 	// KeyStatesEvicted counts per-key states a Kafka worker evicted to
 	// make room for new keys (kafka.batch.key_states): an evicted key's
 	// sequence numbers restart at 1 if it returns.
-	KeyStatesEvicted atomic.Uint64
+	KeyStatesEvicted Counter
 	// Copies counts the extra copies of packets an ACL worker made: a
 	// Telemetry Report group whose reports belong to flows of several of
 	// an N:M rule's workers goes to each of them, and each emits its own
 	// flows' reports. A worker balances as in + copies = out + drops +
 	// queued.
-	Copies atomic.Uint64
+	Copies Counter
 	// Extra counters of some kinds of worker.
-	Reports  atomic.Uint64 // Kafka worker: reports written into submitted messages
-	Messages atomic.Uint64 // Kafka worker: messages submitted to the sink
+	Reports  Counter // Kafka worker: reports written into submitted messages
+	Messages Counter // Kafka worker: messages submitted to the sink
 	// ReportsDropped counts reports in messages a Kafka worker dropped
 	// (sink_full); their packets are in Drops[DropSinkFull].
-	ReportsDropped atomic.Uint64
-	Bytes          atomic.Uint64 // Kafka worker: value bytes submitted; RX: bytes received
-	Histograms     atomic.Uint64 // flow worker: histogram records emitted
+	ReportsDropped Counter
+	Bytes          Counter // Kafka worker: value bytes submitted; RX: bytes received
+	Histograms     Counter // flow worker: histogram records emitted
 	// HistogramsLost counts histogram records a flow worker could not emit
 	// (no mbuf, too large for one, or the Kafka ring full).
-	HistogramsLost atomic.Uint64
-	Polls          atomic.Uint64 // Poll calls
-	BusyPolls      atomic.Uint64 // Poll calls that found work
+	HistogramsLost Counter
+	Polls          Counter // Poll calls
+	BusyPolls      Counter // Poll calls that found work
 	_              [64]byte
 }
 
