@@ -16,14 +16,14 @@ func (c *conn) handle(ev kafka.Event) {
 		if !ok {
 			return
 		}
-		c.c.inFlight.Add(-1)
-		if f := c.prod.cfg.onDelivered; f != nil {
+		if f := c.prod.cfg.onDelivered; f != nil { // before in flight drops: a test that waits for 0 sees every report
 			var topic string
 			if e.TopicPartition.Topic != nil {
 				topic = *e.TopicPartition.Topic
 			}
 			f(topic, e.TopicPartition.Partition, int64(e.TopicPartition.Offset), inf.key, inf.seq, e.TopicPartition.Error)
 		}
+		c.c.inFlight.Add(-1)
 		c.inRepo.Add(-int64(inf.reports))
 		if err := e.TopicPartition.Error; err != nil {
 			code := kafka.ErrFail
