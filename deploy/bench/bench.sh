@@ -23,7 +23,7 @@
 # ratios, and writes out/bench/results.json, docs/benchmarks.md and the
 # docs/bench-*.png charts.
 #
-#   bench.sh            full run (about 14 minutes with the defaults)
+#   bench.sh            full run (about 21 minutes with the defaults, 10 of them case 5)
 #   bench.sh --smoke    every case for about a second, into out/bench-smoke
 #                       (docs untouched): proves the cases still run
 #
