@@ -61,15 +61,16 @@ type Message struct {
 
 	pool *Pool
 	home []byte // the value's place in the pool's arena (len 0)
+	hwm  int    // the longest value it has held (Pool.TouchedBytes)
 }
 
 // Reset clears the message for reuse, keeping its buffers.
 func (m *Message) Reset() {
-	p, home, v := m.pool, m.home, m.Value[:0]
+	p, home, v, hwm := m.pool, m.home, m.Value[:0], m.hwm
 	if home != nil && cap(v) != cap(home) {
 		v = home // a value that outgrew the arena goes back to it (the grown copy is garbage)
 	}
-	*m = Message{Key: m.Key[:0], Value: v, pool: p, home: home}
+	*m = Message{Key: m.Key[:0], Value: v, pool: p, home: home, hwm: hwm}
 }
 
 // Sink receives the messages of the Kafka workers. Implementations are safe

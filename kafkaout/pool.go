@@ -21,6 +21,8 @@ type Pool struct {
 	size     int
 	valueCap int
 	grown    atomic.Uint64
+	minFree  int          // fewest free messages seen (under mu)
+	touched  atomic.Int64 // sum over messages of the longest value each held
 }
 
 // NewPool returns a pool of n messages whose values start with capacity
@@ -42,7 +44,7 @@ func NewPool(n, valueCap int) *Pool {
 	if n < 1 {
 		n = 1
 	}
-	p := &Pool{free: make([]*Message, n), size: n, valueCap: valueCap}
+	p := &Pool{free: make([]*Message, n), size: n, valueCap: valueCap, minFree: n}
 	arena, err := syscall.Mmap(-1, 0, n*valueCap, syscall.PROT_READ|syscall.PROT_WRITE,
 		syscall.MAP_ANON|syscall.MAP_PRIVATE|syscall.MAP_NORESERVE)
 	if err != nil || valueCap == 0 {
@@ -83,14 +85,35 @@ func (p *Pool) Get() *Message {
 	m := p.free[n-1]
 	p.free[n-1] = nil
 	p.free = p.free[:n-1]
+	p.minFree = min(p.minFree, n-1)
 	p.mu.Unlock()
 	return m
 }
+
+// MaxInUse is the most messages that were out of the pool at once since
+// it was made: with the free list taken last-in first-out, only these
+// messages' values have ever been written.
+func (p *Pool) MaxInUse() int {
+	p.mu.Lock()
+	n := p.size - p.minFree
+	p.mu.Unlock()
+	return n
+}
+
+// TouchedBytes is the sum over the pool's messages of the longest value
+// each has held: about the arena memory written so far (resident, in
+// whole pages), which grows only when a message holds a longer value than
+// before or a message never used before is taken.
+func (p *Pool) TouchedBytes() int64 { return p.touched.Load() }
 
 // Put returns a message to the pool it came from, reset.
 func (p *Pool) Put(m *Message) {
 	if cap(m.Value) > p.valueCap {
 		p.grown.Add(1)
+	}
+	if len(m.Value) > m.hwm {
+		p.touched.Add(int64(len(m.Value) - m.hwm))
+		m.hwm = len(m.Value)
 	}
 	m.Reset()
 	p.mu.Lock()

@@ -37,6 +37,34 @@ func TestPoolBoundsAndReuse(t *testing.T) {
 	p.Put(got[0])
 }
 
+// TestPoolHighWater: MaxInUse is the most messages out at once, and
+// TouchedBytes grows only with a message's longest value so far.
+func TestPoolHighWater(t *testing.T) {
+	p := NewPool(4, 64)
+	if p.MaxInUse() != 0 || p.TouchedBytes() != 0 {
+		t.Fatalf("new pool: max in use %d, touched %d", p.MaxInUse(), p.TouchedBytes())
+	}
+	a, b := p.Get(), p.Get()
+	a.Value = append(a.Value, make([]byte, 10)...)
+	b.Value = append(b.Value, make([]byte, 20)...)
+	p.Put(a)
+	p.Put(b)
+	for range 5 { // the same message, shorter, then longer values
+		m := p.Get()
+		m.Value = append(m.Value, make([]byte, 5)...)
+		p.Put(m)
+	}
+	m := p.Get() // b again (LIFO): 30 bytes, 10 more than it ever held
+	m.Value = append(m.Value, make([]byte, 30)...)
+	p.Put(m)
+	if got := p.MaxInUse(); got != 2 {
+		t.Errorf("max in use %d, want 2", got)
+	}
+	if got := p.TouchedBytes(); got != 40 {
+		t.Errorf("touched %d bytes, want 10 + 30", got)
+	}
+}
+
 func TestSinksCountAndRecord(t *testing.T) {
 	d := NewDiscard(2, 1<<10)
 	r := NewRecorder(2)

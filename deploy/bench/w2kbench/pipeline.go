@@ -39,9 +39,11 @@ type PipelineResult struct {
 	GCCount         uint32    `json:"gc_count"`
 	GCPauseMaxUs    float64   `json:"gc_pause_max_us"`
 	GCPauseTotalMs  float64   `json:"gc_pause_total_ms"`
-	RxMaxGapMs      float64   `json:"rx_max_gap_ms"` // largest interval without RX progress (1 ms sampler)
-	RSSMB           []float64 `json:"rss_mb"`        // sampled every second of the window
-	HeapSysMB       float64   `json:"heap_sys_mb"`   // Go heap obtained from the OS, at the end of the window
+	RxMaxGapMs      float64   `json:"rx_max_gap_ms"`   // largest interval without RX progress (1 ms sampler)
+	RSSMB           []float64 `json:"rss_mb"`          // sampled every second of the window
+	HeapSysMB       float64   `json:"heap_sys_mb"`     // Go heap obtained from the OS, at the end of the window
+	PoolMaxInUse    int       `json:"pool_max_in_use"` // most pooled messages out at once (Pool.MaxInUse), at the end
+	PoolTouchedMB   float64   `json:"pool_touched_mb"` // pool arena bytes written so far (Pool.TouchedBytes), at the end
 	HeapInuseMB     float64   `json:"heap_inuse_mb"`
 	CPUSeconds      float64   `json:"cpu_seconds"` // utime+stime of the process in the window
 	CPUSecPerMRep   float64   `json:"cpu_s_per_mreports"`
@@ -213,6 +215,9 @@ func runPipeline(o options) (*PipelineResult, error) {
 	}
 	r.GCCount = gcAfter.NumGC - gcBefore.NumGC
 	r.HeapSysMB = float64(gcAfter.HeapSys) / (1 << 20)
+	if pool := sinkPool(sink); pool != nil {
+		r.PoolMaxInUse, r.PoolTouchedMB = pool.MaxInUse(), float64(pool.TouchedBytes())/(1<<20)
+	}
 	r.HeapInuseMB = float64(gcAfter.HeapInuse) / (1 << 20)
 	for i := gcBefore.NumGC; i < gcAfter.NumGC; i++ {
 		ns := float64(gcAfter.PauseNs[(i+255)%256])
@@ -278,7 +283,8 @@ func newSink(cfg *config.Config, plan *config.Plan, onDelivered func(time.Durati
 	}
 	prod, err := kafkaout.NewProducer(kafkaout.ProducerConfig{
 		Librdkafka: cfg.Kafka.Producer, Connections: cfg.Kafka.Connections, PoolMessages: cfg.Kafka.Queue.Messages,
-		CPUs: dpdk.HousekeepingCPUs(), Topics: plan.Topics(), CreateTopics: cfg.Kafka.CreateTopics.Enabled,
+		MessageBytes: cfg.Kafka.Batch.MaxBytes, // as the daemon sizes it (cmd/wire2kafka/run.go)
+		CPUs:         dpdk.HousekeepingCPUs(), Topics: plan.Topics(), CreateTopics: cfg.Kafka.CreateTopics.Enabled,
 		Partitions: cfg.Kafka.CreateTopics.Partitions, ReplicationFactor: cfg.Kafka.CreateTopics.ReplicationFactor,
 		OnDelivered: onDelivered,
 	})
@@ -290,6 +296,18 @@ func newSink(cfg *config.Config, plan *config.Plan, onDelivered func(time.Durati
 		return t.DeliveredReports, t.Delivered, t.DeliveredBytes
 	}
 	return prod, read, func() error { return prod.Close(time.Duration(cfg.Kafka.FlushTimeout)) }, nil
+}
+
+// sinkPool returns the message pool of a Kafka or discard sink, nil for
+// another sink.
+func sinkPool(s kafkaout.Sink) *kafkaout.Pool {
+	switch s := s.(type) {
+	case *kafkaout.Producer:
+		return s.Pool()
+	case *kafkaout.Discard:
+		return s.Pool()
+	}
+	return nil
 }
 
 // procCPU returns the process's utime+stime in seconds.
