@@ -121,21 +121,27 @@ type docData struct {
 	Machine                      []kv
 	Table                        string
 	Charts                       []struct{ Alt, Path string }
-	Case4                        *struct {
-		P50, P99                    threeLoads
-		Saturated                   bool
-		Offered, Delivered, Refused float64
-	}
-	Ratios, Goals []docRow
-	Soak          *struct {
-		RSS                                                     any
-		Third                                                   bool
-		First, Last, LastThird                                  float64
-		HeapSys, HeapInuse, GCCount, GCTraceLines, GCPauseMaxUs any
-		GCPauseTotalMs, AllocsPerPacket, RxMaxGapMs             any
-		Verdict, LcoreAllocs                                    string
-	}
-	Model, Prof, Closing string
+	Case4                        *case4Doc
+	Ratios, Goals                []docRow
+	Soak                         *soakDoc
+	Model, Prof, Closing         string
+}
+
+// case4Doc is what the template says of case 4 (latency vs load).
+type case4Doc struct {
+	P50, P99                    threeLoads
+	Saturated                   bool
+	Offered, Delivered, Refused float64
+}
+
+// soakDoc is what the template says of case 5 (the soak).
+type soakDoc struct {
+	RSS                                                     any
+	Third                                                   bool
+	First, Last, LastThird                                  float64
+	HeapSys, HeapInuse, GCCount, GCTraceLines, GCPauseMaxUs any
+	GCPauseTotalMs, AllocsPerPacket, RxMaxGapMs             any
+	Verdict, LcoreAllocs                                    string
 }
 
 // writeDoc writes docs/benchmarks.md from benchmarks.md.tmpl.
@@ -153,11 +159,7 @@ func writeDoc(path string, res *Results, charts []string, prof, pprofPath, kafka
 		d.Charts = append(d.Charts, struct{ Alt, Path string }{strings.TrimSuffix(c, ".png"), c})
 	}
 	if lo, ok := res.Figures["4/load-10pct"]; ok {
-		d.Case4 = &struct {
-			P50, P99                    threeLoads
-			Saturated                   bool
-			Offered, Delivered, Refused float64
-		}{
+		d.Case4 = &case4Doc{
 			P50: threeLoads{lo["latency_p50_ms"].Median, med(res, "4/load-50pct", "latency_p50_ms"), med(res, "4/load-90pct", "latency_p50_ms")},
 			P99: threeLoads{lo["latency_p99_ms"].Median, med(res, "4/load-50pct", "latency_p99_ms"), med(res, "4/load-90pct", "latency_p99_ms")},
 		}
@@ -187,14 +189,7 @@ func writeDoc(path string, res *Results, charts []string, prof, pprofPath, kafka
 		d.Goals = append(d.Goals, row)
 	}
 	if s := res.Soak; len(s) > 0 {
-		d.Soak = &struct {
-			RSS                                                     any
-			Third                                                   bool
-			First, Last, LastThird                                  float64
-			HeapSys, HeapInuse, GCCount, GCTraceLines, GCPauseMaxUs any
-			GCPauseTotalMs, AllocsPerPacket, RxMaxGapMs             any
-			Verdict, LcoreAllocs                                    string
-		}{RSS: s["rss_mb"], HeapSys: s["heap_sys_mb"], HeapInuse: s["heap_inuse_mb"], GCCount: s["gc_count"],
+		d.Soak = &soakDoc{RSS: s["rss_mb"], HeapSys: s["heap_sys_mb"], HeapInuse: s["heap_inuse_mb"], GCCount: s["gc_count"],
 			GCTraceLines: s["gctrace_lines"], GCPauseMaxUs: s["gc_pause_max_us"], GCPauseTotalMs: s["gc_pause_total_ms"],
 			AllocsPerPacket: s["allocs_per_packet"], RxMaxGapMs: s["rx_max_gap_ms"], LcoreAllocs: lcoreAllocs(res)}
 		if rss, ok := s["rss_mb"].([]any); ok && len(rss) >= 3 {
