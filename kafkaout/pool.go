@@ -21,8 +21,8 @@ type Pool struct {
 	size     int
 	valueCap int
 	grown    atomic.Uint64
-	minFree  int          // fewest free messages seen (under mu)
-	touched  atomic.Int64 // sum over messages of the longest value each held
+	minFree  int   // fewest free messages seen (under mu)
+	touched  int64 // sum over messages of the longest value each held (under mu)
 }
 
 // NewPool returns a pool of n messages whose values start with capacity
@@ -104,19 +104,23 @@ func (p *Pool) MaxInUse() int {
 // each has held: about the arena memory written so far (resident, in
 // whole pages), which grows only when a message holds a longer value than
 // before or a message never used before is taken.
-func (p *Pool) TouchedBytes() int64 { return p.touched.Load() }
+func (p *Pool) TouchedBytes() int64 {
+	p.mu.Lock()
+	n := p.touched
+	p.mu.Unlock()
+	return n
+}
 
 // Put returns a message to the pool it came from, reset.
 func (p *Pool) Put(m *Message) {
 	if cap(m.Value) > p.valueCap {
 		p.grown.Add(1)
 	}
-	if len(m.Value) > m.hwm {
-		p.touched.Add(int64(len(m.Value) - m.hwm))
-		m.hwm = len(m.Value)
-	}
+	grew := max(len(m.Value)-m.hwm, 0)
+	m.hwm += grew
 	m.Reset()
 	p.mu.Lock()
+	p.touched += int64(grew)
 	if len(p.free) == p.size {
 		p.mu.Unlock()
 		panic("kafkaout: message returned to a full pool (double Put)")

@@ -215,7 +215,8 @@ func runPipeline(o options) (*PipelineResult, error) {
 	}
 	r.GCCount = gcAfter.NumGC - gcBefore.NumGC
 	r.HeapSysMB = float64(gcAfter.HeapSys) / (1 << 20)
-	if pool := sinkPool(sink); pool != nil {
+	if s, ok := sink.(interface{ Pool() *kafkaout.Pool }); ok { // the Kafka producer and the discard sink
+		pool := s.Pool()
 		r.PoolMaxInUse, r.PoolTouchedMB = pool.MaxInUse(), float64(pool.TouchedBytes())/(1<<20)
 	}
 	r.HeapInuseMB = float64(gcAfter.HeapInuse) / (1 << 20)
@@ -296,18 +297,6 @@ func newSink(cfg *config.Config, plan *config.Plan, onDelivered func(time.Durati
 		return t.DeliveredReports, t.Delivered, t.DeliveredBytes
 	}
 	return prod, read, func() error { return prod.Close(time.Duration(cfg.Kafka.FlushTimeout)) }, nil
-}
-
-// sinkPool returns the message pool of a Kafka or discard sink, nil for
-// another sink.
-func sinkPool(s kafkaout.Sink) *kafkaout.Pool {
-	switch s := s.(type) {
-	case *kafkaout.Producer:
-		return s.Pool()
-	case *kafkaout.Discard:
-		return s.Pool()
-	}
-	return nil
 }
 
 // procCPU returns the process's utime+stime in seconds.
