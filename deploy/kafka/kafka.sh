@@ -58,10 +58,23 @@ running_pid() { # prints the pid when the broker of $1 runs
   echo "$pid"
 }
 
-wait_ready() { # waits until the broker answers a metadata request
-  local dir=$1 deadline=$((SECONDS + 90))
+alive() { # the process $1 exists and is not a zombie
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  stat=${stat##*) }
+  [ "${stat%% *}" != Z ]
+}
+
+# wait_ready waits until the broker answers a metadata request. It watches
+# the pid it started with alive, not running_pid: until setsid, ip netns exec
+# and java have each exec'd, /proc/PID/cmdline is the forked shell's (or empty
+# mid-exec) and does not name kafka.Kafka; a check then read a live broker as
+# one that had exited (a CI failure of the link-down outage test, Dec 6).
+wait_ready() {
+  local dir=$1 deadline=$((SECONDS + 90)) pid
+  pid=$(cat "$dir/kafka.pid")
   while [ $SECONDS -lt $deadline ]; do
-    if ! running_pid "$dir" >/dev/null; then
+    if ! alive "$pid"; then
       log "broker exited during startup; last log lines:"; tail -n 40 "$dir/kafka.log" >&2; return 1
     fi
     if kcat -b "$host:$port" -L -m 2 >/dev/null 2>&1; then return 0; fi
