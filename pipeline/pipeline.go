@@ -276,7 +276,9 @@ func (p *Pipeline) buildWorkers(opts Options, ts dpdk.RxTimestamp, hasTS bool) e
 			add(sw, w, w.c, w.in)
 		}
 		for _, sw := range pp.Kafka {
-			dec, err := intdecode.NewDecoder(decoderConfig(cfg))
+			dc := decoderConfig(cfg)
+			dc.StackInFrame = true // INT-MD stacks go from the mbuf into the message in one pass
+			dec, err := intdecode.NewDecoder(dc)
 			if err != nil {
 				return fmt.Errorf("pipeline: decoder: %w", err)
 			}

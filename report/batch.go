@@ -26,14 +26,35 @@ type BatchTrailer struct {
 
 // AppendBatchEntry appends r as one element of ReportBatch.reports (field
 // 1, length-delimited) to b.
+//
+// A report with a Stack is written in one pass: its length goes before it
+// in as many bytes as its upper bound needs, and the report moves down by
+// a byte in the rare case it came out shorter than 128 bytes while its
+// bound was not.
 func AppendBatchEntry(b []byte, r *Report) []byte {
 	var hs hopSizes
 	n := sizeReport(r, &hs)
-	b, i := grow(b, sizeBytesField(n))
+	if r.Stack.N == 0 {
+		b, i := grow(b, sizeBytesField(n))
+		b[i] = fBatchReports<<3 | 2
+		i = putVarint(b, i+1, uint64(n))
+		putReport(b, i, r, &hs)
+		return b
+	}
+	bound := n + r.Stack.bound()
+	lb := varintLen(uint64(bound))
+	b, i := grow(b, sizeTag+lb+bound+stackSlack)
 	b[i] = fBatchReports<<3 | 2
-	i = putVarint(b, i+1, uint64(n))
-	putReport(b, i, r, &hs)
-	return b
+	start := i + sizeTag + lb
+	end := putReport(b, start, r, &hs)
+	n = end - start
+	ln := varintLen(uint64(n))
+	putVarint(b, i+sizeTag, uint64(n))
+	if ln < lb {
+		copy(b[i+sizeTag+ln:], b[start:end])
+		end -= lb - ln
+	}
+	return b[:end]
 }
 
 // AppendBatchEntryBytes appends an already encoded Report (AppendReport's

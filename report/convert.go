@@ -18,8 +18,9 @@ func (r *Report) Proto() *reportpb.Report {
 	if len(r.Truncated) > 0 {
 		m.TruncatedPacket = append([]byte(nil), r.Truncated...)
 	}
-	for i := 0; i < r.NumHops; i++ {
-		h := &r.Hops[i]
+	hops := r.AllHops()
+	for i := range hops {
+		h := &hops[i]
 		ph := &reportpb.Hop{Asn: h.ASN, NodeId: h.NodeID}
 		if h.NumMD > 0 {
 			ph.Metadata = make(map[uint32][]byte, h.NumMD)

@@ -124,7 +124,8 @@ func putHop(b []byte, i int, h *Hop) int {
 // report is sized once and written without recomputing.
 type hopSizes [MaxHops]int
 
-// sizeReport fills hs and returns the encoded size of r.
+// sizeReport fills hs and returns the encoded size of r but for its
+// Stack.
 func sizeReport(r *Report, hs *hopSizes) int {
 	n := 0
 	for i := 0; i < r.NumHops; i++ {
@@ -142,19 +143,24 @@ func sizeReport(r *Report, hs *hopSizes) int {
 	return n
 }
 
-// ReportSize returns the length of AppendReport's output for r.
+// ReportSize returns the length of AppendReport's output for r. For a
+// report with a Stack it reads the stack's values: not for the data path.
 func ReportSize(r *Report) int {
 	var hs hopSizes
-	return sizeReport(r, &hs)
+	return sizeReport(r, &hs) + r.Stack.size()
 }
 
 // putReport writes r (hop sizes from sizeReport) at b[i:] and returns the
-// index after it.
+// index after it. b has room for sizeReport, and for a Stack its bound and
+// stackSlack.
 func putReport(b []byte, i int, r *Report, hs *hopSizes) int {
 	for k := 0; k < r.NumHops; k++ {
 		b[i] = tagReportHops
 		i = putVarint(b, i+1, uint64(hs[k]))
 		i = putHop(b, i, &r.Hops[k])
+	}
+	if r.Stack.N > 0 {
+		i = r.Stack.put(b, i)
 	}
 	if r.PacketType != 0 {
 		b[i] = tagReportPacketType
@@ -193,15 +199,21 @@ func grow(b []byte, n int) ([]byte, int) {
 
 // AppendReport appends the protobuf encoding of r (message
 // telemetry.report.Report) to b and returns the extended buffer. It sizes
-// r once, then writes
-// each byte in place (tags are constants); it does not allocate when b has
-// room. Safe for concurrent use on distinct buffers.
+// the hops r holds once, transcodes its Stack (if any) from the frame, and
+// writes each byte in place (tags are constants); it does not allocate
+// when b has room for the report (with a Stack: for the stack's upper
+// bound, 5 times its bytes at most, and 16 bytes more). Safe for
+// concurrent use on distinct buffers.
 func AppendReport(b []byte, r *Report) []byte {
 	var hs hopSizes
 	n := sizeReport(r, &hs)
-	b, i := grow(b, n)
-	putReport(b, i, r, &hs)
-	return b
+	if r.Stack.N == 0 {
+		b, i := grow(b, n)
+		putReport(b, i, r, &hs)
+		return b
+	}
+	b, i := grow(b, n+r.Stack.bound()+stackSlack)
+	return b[:putReport(b, i, r, &hs)]
 }
 
 // ipv6Size is the size of an IPv6Address message with both halves set.

@@ -252,6 +252,9 @@ type Report struct {
 	ReceiveTime uint64 // ns since the Unix epoch (receive_time_ns)
 	SourceTime  uint64 // source timestamp in ns as carried (source_time_ns)
 	Sequence    uint64 // per-key sequence number in single mode, else 0
+	// Stack holds hops left in the frame (intdecode.Config.StackInFrame);
+	// they follow Hops[:NumHops]. Empty unless a decoder was asked to.
+	Stack Stack
 }
 
 // Reset clears the report for reuse without touching the hop storage.
@@ -261,10 +264,27 @@ func (r *Report) Reset() {
 	r.PacketType = PacketNone
 	r.Truncated = nil
 	r.ReceiveTime, r.SourceTime, r.Sequence = 0, 0, 0
+	r.Stack.Clear()
 }
 
-// HopList returns the valid hops, sink first.
+// HopList returns the hops r holds, sink first: without the hops of its
+// Stack (AllHops has them too).
 func (r *Report) HopList() []Hop { return r.Hops[:r.NumHops] }
+
+// TotalHops returns the number of hops, those of the Stack included.
+func (r *Report) TotalHops() int { return r.NumHops + r.Stack.N }
+
+// AllHops returns every hop, the Stack's materialized. It allocates: for
+// tests and tools, not for the data path.
+func (r *Report) AllHops() []Hop {
+	hs := append([]Hop(nil), r.HopList()...)
+	for k := 0; k < r.Stack.N; k++ {
+		var h Hop
+		r.Stack.Hop(k, &h)
+		hs = append(hs, h)
+	}
+	return hs
+}
 
 // NewHop appends a cleared hop and returns it, or nil if the report's hop
 // storage is full (at most MaxHops hops).

@@ -85,6 +85,38 @@ func TestDecodeDoesNotAllocate(t *testing.T) {
 	}
 }
 
+// TestInFrameDoesNotAllocate: the Kafka worker's path, decode with stacks
+// left in the frame and transcode into a buffer with room, never
+// allocates.
+func TestInFrameDoesNotAllocate(t *testing.T) {
+	d, err := intdecode.NewDecoder(intdecode.Config{StackInFrame: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 0, 1<<20)
+	stacks := 0
+	for _, o := range allocCases {
+		fs := frames(t, o)
+		i := 0
+		n := testing.AllocsPerRun(500, func() {
+			rs, _ := d.Decode(fs[i%len(fs)], uint64(i))
+			buf = buf[:0]
+			for k := range rs {
+				stacks += rs[k].Stack.N
+				buf = report.AppendReport(buf, &rs[k])
+				buf = report.AppendBatchEntry(buf, &rs[k])
+			}
+			i++
+		})
+		if n != 0 {
+			t.Errorf("%s: %v allocations per decode and transcode, want 0", o.Format, n)
+		}
+	}
+	if stacks == 0 {
+		t.Error("no report had a stack in the frame")
+	}
+}
+
 // BenchmarkDecode measures Decode per packet for both formats, and
 // DecodeOuter after another stage's outer parse.
 func BenchmarkDecode(b *testing.B) {
@@ -183,48 +215,69 @@ func BenchmarkEncodeDecoded(b *testing.B) {
 // metadata each): DecodeOuter after the ACL's outer parse, the flow key's
 // hash, and AppendReport into a message buffer of 256 reports. It reports
 // ns/report and allocs/report (`make bench` case 3; the target is 120 ns).
+// decode+append is the worker's path (Config.StackInFrame: INT-MD stacks
+// transcoded from the frame into the message in one pass); eager stores
+// each stack hop in the Report first, and the ratio of the two is printed.
 func BenchmarkDecodeEncode(b *testing.B) {
 	for _, o := range []intgen.Options{
 		{Format: intgen.FormatTR, Hops: 3, Packets: 256, Seed: 1},
 		{Format: intgen.FormatIDINT, Hops: 3, Packets: 256, Seed: 2},
 	} {
-		b.Run(string(o.Format)+"/decode+append", func(b *testing.B) {
-			d, err := intdecode.NewDecoder(intdecode.Config{})
-			if err != nil {
-				b.Fatal(err)
+		ns := map[bool]float64{}
+		for _, inFrame := range []bool{true, false} {
+			name := "/decode+append"
+			if !inFrame {
+				name = "/eager"
 			}
-			fs := frames(b, o)
-			outer := make([]intdecode.Outer, len(fs))
-			var ft intdecode.FiveTuple
-			for i, f := range fs {
-				intdecode.ParseFiveTuple(f, &ft)
-				outer[i] = ft.Outer()
-			}
-			buf := make([]byte, 0, 1<<20)
-			var h uint64
-			reports, inMsg := 0, 0
-			var ms0, ms1 runtime.MemStats
-			runtime.ReadMemStats(&ms0)
-			for i := 0; b.Loop(); i++ {
-				rs, why := d.DecodeOuter(fs[i%len(fs)], 1767225600e9, outer[i%len(fs)])
-				if why != intdecode.ReasonOK {
-					b.Fatal(why)
-				}
-				for k := range rs {
-					h ^= rs[k].Key.Hash()
-					buf = report.AppendReport(buf, &rs[k])
-				}
-				reports += len(rs)
-				if inMsg += len(rs); inMsg >= 256 {
-					buf, inMsg = buf[:0], 0
-				}
-			}
-			runtime.ReadMemStats(&ms1)
-			if h == 1 {
-				b.Log("hash sink") // keeps the hashes live
-			}
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(reports), "ns/report")
-			b.ReportMetric(float64(ms1.Mallocs-ms0.Mallocs)/float64(reports), "allocs/report")
-		})
+			b.Run(string(o.Format)+name, func(b *testing.B) {
+				ns[inFrame] = decodeEncode(b, o, intdecode.Config{StackInFrame: inFrame})
+			})
+		}
+		if ns[true] > 0 && ns[false] > 0 {
+			fmt.Printf("BenchmarkDecodeEncode/%s: eager / in-frame = %.2fx (%.0f ns vs %.0f ns per report)\n",
+				o.Format, ns[false]/ns[true], ns[false], ns[true])
+		}
 	}
+}
+
+// decodeEncode runs one BenchmarkDecodeEncode case and returns ns/report.
+func decodeEncode(b *testing.B, o intgen.Options, cfg intdecode.Config) float64 {
+	d, err := intdecode.NewDecoder(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	fs := frames(b, o)
+	outer := make([]intdecode.Outer, len(fs))
+	var ft intdecode.FiveTuple
+	for i, f := range fs {
+		intdecode.ParseFiveTuple(f, &ft)
+		outer[i] = ft.Outer()
+	}
+	buf := make([]byte, 0, 1<<20)
+	var h uint64
+	reports, inMsg := 0, 0
+	var ms0, ms1 runtime.MemStats
+	runtime.ReadMemStats(&ms0)
+	for i := 0; b.Loop(); i++ {
+		rs, why := d.DecodeOuter(fs[i%len(fs)], 1767225600e9, outer[i%len(fs)])
+		if why != intdecode.ReasonOK {
+			b.Fatal(why)
+		}
+		for k := range rs {
+			h ^= rs[k].Key.Hash()
+			buf = report.AppendReport(buf, &rs[k])
+		}
+		reports += len(rs)
+		if inMsg += len(rs); inMsg >= 256 {
+			buf, inMsg = buf[:0], 0
+		}
+	}
+	runtime.ReadMemStats(&ms1)
+	if h == 1 {
+		b.Log("hash sink") // keeps the hashes live
+	}
+	perReport := float64(b.Elapsed().Nanoseconds()) / float64(reports)
+	b.ReportMetric(perReport, "ns/report")
+	b.ReportMetric(float64(ms1.Mallocs-ms0.Mallocs)/float64(reports), "allocs/report")
+	return perReport
 }

@@ -83,8 +83,10 @@ func (d *Decoder) newReport(n int, rxTime uint64) *report.Report {
 	return r
 }
 
-// keep makes report r permanent: its hops leave the pool.
-func (d *Decoder) keep(r *report.Report) { d.usedHops += r.NumHops }
+// keep makes report r permanent: its hops leave the pool. A stack left in
+// the frame counts as if its hops were in the pool, so that the pool's
+// limits (ReasonTooManyHops) do not depend on Config.StackInFrame.
+func (d *Decoder) keep(r *report.Report) { d.usedHops += r.NumHops + r.Stack.N }
 
 // lose counts one individual report dropped for why.
 func (d *Decoder) lose(why Reason) { d.stats.Lost[why]++ }

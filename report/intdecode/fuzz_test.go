@@ -144,7 +144,9 @@ func FuzzDecodeTelemetryReport(f *testing.F) {
 	}
 	var ft FiveTuple
 	hs := make([]uint64, 64)
+	eager, inFrame := inFrameDecoders(f, mcfg)
 	f.Fuzz(func(t *testing.T, data []byte) {
+		checkInFrame(t, eager, inFrame, data)
 		ParseFiveTuple(data, &ft)
 		rs, why := d.DecodeTelemetryReport(data, 1)
 		checkDecoded(t, data, rs, why)
@@ -162,6 +164,7 @@ func FuzzDecodeTelemetryReport(f *testing.F) {
 			checkDecoded(t, w, rs, why)
 			checkDispatch(t, dm, w, hs)
 			checkOuterOnce(t, dm, dm2, w)
+			checkInFrame(t, eager, inFrame, w)
 		}
 	})
 }

@@ -184,6 +184,9 @@ func (d *Decoder) parseStack(b []byte, p, stackLen, hopML int, bitmap uint16, v1
 		return ReasonBadLength
 	}
 	n := stackLen / hopML
+	if d.cfg.StackInFrame {
+		return d.stackInFrame(b, p, n, hopML, bitmap, v1, r)
+	}
 	for i := 0; i < n; i++ {
 		q := p + i*hopML
 		if q+hopML > len(b) {
@@ -215,6 +218,47 @@ func (d *Decoder) parseStack(b []byte, p, stackLen, hopML int, bitmap uint16, v1
 				}
 			}
 		}
+	}
+	return ReasonOK
+}
+
+// stackInFrame is parseStack for Config.StackInFrame: it checks the same
+// limits and records the n hops of hopML bytes at b[p:] (as many as are
+// complete) and their layout in r.Stack, for the encoder to transcode.
+func (d *Decoder) stackInFrame(b []byte, p, n, hopML int, bitmap uint16, v1 bool, r *report.Report) Reason {
+	complete := n
+	if avail := (len(b) - p) / hopML; p > len(b) {
+		complete = 0
+	} else if avail < n {
+		complete = avail
+	}
+	if r.NumHops+complete > min(len(r.Hops), report.MaxHops) {
+		return ReasonTooManyHops // where parseStack's NewHop fails
+	}
+	if complete < n {
+		d.stats.PartialStacks++ // cut by the reporting switch's truncation
+	}
+	if complete == 0 {
+		return ReasonOK
+	}
+	s := &r.Stack
+	s.Start(b[p:], complete, hopML)
+	off := 0
+	for bm := bitmap; bm != 0; {
+		j := bits.LeadingZeros16(bm) & 15
+		bm &^= 0x8000 >> j
+		in := &intInstrs[j]
+		l := int(in.len2)
+		if v1 {
+			l = int(in.len1)
+		}
+		switch {
+		case j == 0:
+			s.SetNodeID(off)
+		case in.typ != 0:
+			s.AddField(off, l, d.intEntries[j]) // at most the 8 typed bits
+		}
+		off += l
 	}
 	return ReasonOK
 }

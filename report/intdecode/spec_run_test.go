@@ -51,6 +51,10 @@ func runSpecCases(t *testing.T, cases []specCase) {
 					}
 				}
 			}
+			// The Kafka worker's one-pass path (stacks left in the frame and
+			// transcoded) must encode the same bytes.
+			eager, inFrame := intdecode.InFrameDecoders(t, specDecoderConfig(&c))
+			intdecode.CheckInFrame(t, eager, inFrame, c.Frame)
 			if msg := compareLost(d.Stats(), c.Lost); msg != "" {
 				t.Errorf("%s (%s): lost reports: %s", c.Name, c.Cites, msg)
 			}

@@ -240,6 +240,10 @@ func (d *Decoder) decodeTRInner(inner []byte, inType uint8, tracked bool, r *rep
 // local metadata and the sink also pushed itself onto the stack (INT v2.1
 // section 5.8: a sink reports its own metadata one way or the other).
 func (d *Decoder) dropDuplicateSink(r *report.Report, local bool) {
+	if !local && r.NumHops == 1 && r.Stack.N > 0 && r.Stack.NodeIDAt(0) == r.Hops[0].NodeID {
+		r.Stack.Pop(&r.Hops[0]) // the stack's first hop takes the reporting node's place
+		return
+	}
 	if local || r.NumHops < 2 || r.Hops[1].NodeID != r.Hops[0].NodeID {
 		return
 	}

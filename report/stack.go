@@ -1,0 +1,209 @@
+package report
+
+import (
+	"encoding/binary"
+	"math/bits"
+)
+
+// MaxStackFields is the most metadata fields one Stack record has (the
+// eight typed instruction bits of INT-MD, bits 1-8).
+const MaxStackFields = 8
+
+// stackSlack is the room past the end of an encoded stack that its
+// writer's 8-byte stores need.
+const stackSlack = 2 * MaxMetadataLen
+
+// Stack is a run of hops left in the frame in one fixed layout: an INT-MD
+// metadata stack, whose hops all carry the same fields at the same offsets
+// (the instruction bitmap says which). A decoder that leaves a stack in
+// the frame (intdecode.Config.StackInFrame) writes nothing per hop;
+// AppendReport and AppendBatchEntry then transcode the hops from the
+// frame's bytes straight into the message, one pass and no Hop copy. The
+// stack's hops follow Report.Hops[:NumHops]. Data is a view into the
+// frame, valid as long as the frame's memory is (as Report.Truncated).
+type Stack struct {
+	Data      []byte // N records of Stride bytes
+	N         int    // hops
+	Stride    int    // bytes per hop record
+	NodeID    int    // offset of the record's 4-byte node id, or -1
+	NumFields int    // fields in use
+	Fields    [MaxStackFields]StackField
+	maxHop    int // the largest encoded hop (its fields, not its tag and length)
+}
+
+// StackField is one metadata value of a Stack record: Len big-endian bytes
+// at Off, stored as a metadata entry with header Entry (zero-extended to
+// the entry's width). A value of all ones means "unavailable" (INT v2.1
+// section 5.8) and is left out, as is an all-ones node id.
+type StackField struct {
+	Off   uint16
+	Len   uint8 // 1 to MaxMetadataLen
+	Entry EntryHeader
+	ones  uint64 // the all-ones value of Len bytes
+	shift uint8  // 64 - 8*width: moves a value to the top of a word
+}
+
+// Start begins a stack of n records of stride bytes at data (which must
+// hold them) with no fields and no node id.
+func (s *Stack) Start(data []byte, n, stride int) {
+	s.Data, s.N, s.Stride = data[:n*stride], n, stride
+	s.NodeID, s.NumFields = -1, 0
+	s.maxHop = 0
+}
+
+// SetNodeID says that each record holds its node id in 4 bytes at off.
+func (s *Stack) SetNodeID(off int) {
+	s.NodeID = off
+	s.maxHop += sizeTag + 5
+}
+
+// AddField adds a metadata value of l bytes at off in each record, stored
+// under entry header e (l at most e's width). It reports false when the
+// stack has MaxStackFields fields.
+func (s *Stack) AddField(off, l int, e EntryHeader) bool {
+	if s.NumFields == MaxStackFields {
+		return false
+	}
+	s.Fields[s.NumFields] = StackField{Off: uint16(off), Len: uint8(l), Entry: e,
+		ones: ^uint64(0) >> (64 - 8*uint(l)), shift: 64 - 8*e.width}
+	s.NumFields++
+	s.maxHop += int(e.n) + int(e.width)
+	return true
+}
+
+// Clear empties the stack.
+func (s *Stack) Clear() { s.Data, s.N = nil, 0 }
+
+// record returns hop k's bytes with the capacity of the frame behind it,
+// so that a field may be read with one 8-byte load where the frame has
+// room.
+func (s *Stack) record(k int) []byte { return s.Data[k*s.Stride : cap(s.Data)] }
+
+// NodeIDAt returns the node id of hop k, 0 if the stack has none or it is
+// unavailable.
+func (s *Stack) NodeIDAt(k int) uint32 {
+	if s.NodeID < 0 {
+		return 0
+	}
+	x := binary.BigEndian.Uint32(s.record(k)[s.NodeID:])
+	if x == ^uint32(0) {
+		return 0
+	}
+	return x
+}
+
+// value returns field f of record rec and whether it is available. The
+// 4-byte fields of INT-MD take the short path.
+func (f *StackField) value(rec []byte) (uint64, bool) {
+	var x uint64
+	if o := int(f.Off); f.Len == 4 {
+		x = uint64(binary.BigEndian.Uint32(rec[o:]))
+	} else {
+		x = f.wide(rec)
+	}
+	return x, x != f.ones
+}
+
+// wide reads a field of other than 4 bytes.
+func (f *StackField) wide(rec []byte) uint64 {
+	o := int(f.Off)
+	if len(rec)-o >= 8 {
+		return binary.BigEndian.Uint64(rec[o:]) >> (64 - 8*uint(f.Len))
+	}
+	var x uint64
+	for _, c := range rec[o : o+int(f.Len)] {
+		x = x<<8 | uint64(c)
+	}
+	return x
+}
+
+// Hop stores hop k in h, as a decoder that does not leave stacks in the
+// frame would have (for tools, tests and the rare hop a decoder needs).
+func (s *Stack) Hop(k int, h *Hop) {
+	h.Reset()
+	h.NodeID = s.NodeIDAt(k)
+	rec := s.record(k)
+	for j := range s.Fields[:s.NumFields] {
+		f := &s.Fields[j]
+		if x, ok := f.value(rec); ok {
+			h.AddBE(f.Entry, x)
+		}
+	}
+}
+
+// Pop stores the first hop in h and removes it from the stack.
+func (s *Stack) Pop(h *Hop) {
+	s.Hop(0, h)
+	s.Data = s.Data[s.Stride:]
+	s.N--
+}
+
+// bound returns an upper bound of the encoded stack (each hop a Report.hops
+// element: tag, length, fields).
+func (s *Stack) bound() int {
+	return s.N * (sizeTag + varintLen(uint64(s.maxHop)) + s.maxHop)
+}
+
+// putFields writes the fields of hop k at b[i:] (which has room for the
+// largest hop and stackSlack) and returns the index after them.
+func (s *Stack) putFields(b []byte, i, k int) int {
+	rec := s.record(k)
+	if id := s.NodeIDAt(k); id != 0 {
+		b[i] = tagHopNodeID
+		i = putVarint(b, i+1, uint64(id))
+	}
+	for j := range s.Fields[:s.NumFields] {
+		f := &s.Fields[j]
+		var x uint64 // value(), written out: it does not inline
+		if o := int(f.Off); f.Len == 4 {
+			x = uint64(binary.BigEndian.Uint32(rec[o:]))
+		} else {
+			x = f.wide(rec)
+		}
+		if x == f.ones {
+			continue
+		}
+		e := &f.Entry
+		binary.LittleEndian.PutUint64(b[i:], e.hdr)
+		binary.LittleEndian.PutUint64(b[i+int(e.n):], bits.ReverseBytes64(x<<f.shift))
+		i += int(e.n) + int(e.width)
+	}
+	return i
+}
+
+// put writes every hop of the stack as a Report.hops element at b[i:]
+// (which has room for bound() and stackSlack) and returns the index after
+// them. A hop's length is written before its fields in as many bytes as
+// the largest hop needs, and the fields moved down in the rare case the
+// hop came out shorter than that (never for INT-MD, whose hops are below
+// 128 bytes).
+func (s *Stack) put(b []byte, i int) int {
+	lb := varintLen(uint64(s.maxHop))
+	for k := 0; k < s.N; k++ {
+		b[i] = tagReportHops
+		start := i + 1 + lb
+		end := s.putFields(b, start, k)
+		n := end - start
+		if ln := varintLen(uint64(n)); ln < lb {
+			putVarint(b, i+1, uint64(n))
+			copy(b[i+1+ln:], b[start:end])
+			end -= lb - ln
+		} else {
+			putVarint(b, i+1, uint64(n))
+		}
+		i = end
+	}
+	return i
+}
+
+// size returns the exact encoded size of the stack (a pass over its
+// values: for ReportSize, not for the data path).
+func (s *Stack) size() int {
+	var buf [sizeTag + 5 + MaxStackFields*(8+MaxMetadataLen) + stackSlack]byte
+	n := 0
+	for k := 0; k < s.N; k++ {
+		l := s.putFields(buf[:], 0, k)
+		n += sizeBytesField(l)
+	}
+	return n
+}
