@@ -20,11 +20,19 @@ const stackSlack = 2 * MaxMetadataLen
 // AppendReport and AppendBatchEntry then transcode the hops from the
 // frame's bytes straight into the message, one pass and no Hop copy. The
 // stack's hops follow Report.Hops[:NumHops]. Data is a view into the
-// frame, valid as long as the frame's memory is (as Report.Truncated).
+// frame, valid as long as the frame's memory is (as Report.Truncated), and
+// Layout belongs to the decoder (valid until its next call).
 type Stack struct {
-	Data      []byte // N records of Stride bytes
-	N         int    // hops
-	Stride    int    // bytes per hop record
+	Data   []byte // N records of Stride bytes
+	N      int    // hops
+	Stride int    // bytes per hop record
+	Layout *StackLayout
+}
+
+// StackLayout says where a Stack record holds its values. A decoder keeps
+// one per report and rebuilds it only when a stack's bitmap changes.
+type StackLayout struct {
+	Key       uint32 // what the decoder built it from (0: nothing yet)
 	NodeID    int    // offset of the record's 4-byte node id, or -1
 	NumFields int    // fields in use
 	Fields    [MaxStackFields]StackField
@@ -44,35 +52,38 @@ type StackField struct {
 }
 
 // Start begins a stack of n records of stride bytes at data (which must
-// hold them) with no fields and no node id.
-func (s *Stack) Start(data []byte, n, stride int) {
-	s.Data, s.N, s.Stride = data[:n*stride], n, stride
-	s.NodeID, s.NumFields = -1, 0
-	s.maxHop = 0
+// hold them) read with layout l.
+func (s *Stack) Start(data []byte, n, stride int, l *StackLayout) {
+	s.Data, s.N, s.Stride, s.Layout = data[:n*stride], n, stride, l
+}
+
+// Reset empties l (no node id, no fields) and sets its Key.
+func (l *StackLayout) Reset(key uint32) {
+	l.Key, l.NodeID, l.NumFields, l.maxHop = key, -1, 0, 0
 }
 
 // SetNodeID says that each record holds its node id in 4 bytes at off.
-func (s *Stack) SetNodeID(off int) {
-	s.NodeID = off
-	s.maxHop += sizeTag + 5
+func (l *StackLayout) SetNodeID(off int) {
+	l.NodeID = off
+	l.maxHop += sizeTag + 5
 }
 
-// AddField adds a metadata value of l bytes at off in each record, stored
-// under entry header e (l at most e's width). It reports false when the
-// stack has MaxStackFields fields.
-func (s *Stack) AddField(off, l int, e EntryHeader) bool {
-	if s.NumFields == MaxStackFields {
+// AddField adds a metadata value of n bytes at off in each record, stored
+// under entry header e (n at most e's width). It reports false when the
+// layout has MaxStackFields fields.
+func (l *StackLayout) AddField(off, n int, e EntryHeader) bool {
+	if l.NumFields == MaxStackFields {
 		return false
 	}
-	s.Fields[s.NumFields] = StackField{Off: uint16(off), Len: uint8(l), Entry: e,
-		ones: ^uint64(0) >> (64 - 8*uint(l)), shift: 64 - 8*e.width}
-	s.NumFields++
-	s.maxHop += int(e.n) + int(e.width)
+	l.Fields[l.NumFields] = StackField{Off: uint16(off), Len: uint8(n), Entry: e,
+		ones: ^uint64(0) >> (64 - 8*uint(n)), shift: 64 - 8*e.width}
+	l.NumFields++
+	l.maxHop += int(e.n) + int(e.width)
 	return true
 }
 
 // Clear empties the stack.
-func (s *Stack) Clear() { s.Data, s.N = nil, 0 }
+func (s *Stack) Clear() { s.Data, s.N, s.Layout = nil, 0, nil }
 
 // record returns hop k's bytes with the capacity of the frame behind it,
 // so that a field may be read with one 8-byte load where the frame has
@@ -82,10 +93,10 @@ func (s *Stack) record(k int) []byte { return s.Data[k*s.Stride : cap(s.Data)] }
 // NodeIDAt returns the node id of hop k, 0 if the stack has none or it is
 // unavailable.
 func (s *Stack) NodeIDAt(k int) uint32 {
-	if s.NodeID < 0 {
+	if s.Layout.NodeID < 0 {
 		return 0
 	}
-	x := binary.BigEndian.Uint32(s.record(k)[s.NodeID:])
+	x := binary.BigEndian.Uint32(s.record(k)[s.Layout.NodeID:])
 	if x == ^uint32(0) {
 		return 0
 	}
@@ -123,8 +134,9 @@ func (s *Stack) Hop(k int, h *Hop) {
 	h.Reset()
 	h.NodeID = s.NodeIDAt(k)
 	rec := s.record(k)
-	for j := range s.Fields[:s.NumFields] {
-		f := &s.Fields[j]
+	l := s.Layout
+	for j := range l.Fields[:l.NumFields] {
+		f := &l.Fields[j]
 		if x, ok := f.value(rec); ok {
 			h.AddBE(f.Entry, x)
 		}
@@ -141,7 +153,7 @@ func (s *Stack) Pop(h *Hop) {
 // bound returns an upper bound of the encoded stack (each hop a Report.hops
 // element: tag, length, fields).
 func (s *Stack) bound() int {
-	return s.N * (sizeTag + varintLen(uint64(s.maxHop)) + s.maxHop)
+	return s.N * (sizeTag + varintLen(uint64(s.Layout.maxHop)) + s.Layout.maxHop)
 }
 
 // putFields writes the fields of hop k at b[i:] (which has room for the
@@ -152,8 +164,9 @@ func (s *Stack) putFields(b []byte, i, k int) int {
 		b[i] = tagHopNodeID
 		i = putVarint(b, i+1, uint64(id))
 	}
-	for j := range s.Fields[:s.NumFields] {
-		f := &s.Fields[j]
+	l := s.Layout
+	for j := range l.Fields[:l.NumFields] {
+		f := &l.Fields[j]
 		var x uint64 // value(), written out: it does not inline
 		if o := int(f.Off); f.Len == 4 {
 			x = uint64(binary.BigEndian.Uint32(rec[o:]))
@@ -178,7 +191,7 @@ func (s *Stack) putFields(b []byte, i, k int) int {
 // hop came out shorter than that (never for INT-MD, whose hops are below
 // 128 bytes).
 func (s *Stack) put(b []byte, i int) int {
-	lb := varintLen(uint64(s.maxHop))
+	lb := varintLen(uint64(s.Layout.maxHop))
 	for k := 0; k < s.N; k++ {
 		b[i] = tagReportHops
 		start := i + 1 + lb

@@ -17,10 +17,14 @@ type Decoder struct {
 	inner       FiveTuple
 	stats       Stats
 	intSeen     bool                   // the current report had an INT-MD header
-	intHdr      [8]byte                // its KeyINTHeader value
-	intDS       [6]byte                // its KeyINTDomain value (DS ID != 0)
+	intHdr      uint64                 // its KeyINTHeader value, 8 bytes big-endian
+	intDS       uint64                 // its KeyINTDomain value, 6 bytes big-endian (DS ID != 0)
 	keyOnly     bool                   // DispatchKey: stop at the flow key (no stacks)
 	intEntries  [16]report.EntryHeader // per INT-MD instruction bit: its metadata entry header
+	hdrEntry    report.EntryHeader     // KeyINTHeader, 8 bytes
+	dsEntry     report.EntryHeader     // KeyINTDomain, 6 bytes
+	layouts     []report.StackLayout   // per report slot: the layout of its last stack (Config.StackInFrame)
+	cur         int                    // the report slot newReport handed out last
 }
 
 // Stats describes the last Decode call beyond its returned reports.
@@ -57,6 +61,11 @@ func NewDecoder(cfg Config) (*Decoder, error) {
 		hops:    make([]report.Hop, c.MaxFrame/4+report.MaxHops),
 	}
 	d.intEntries = intEntryHeaders()
+	d.hdrEntry = report.MakeEntryHeader(report.KeyINTHeader, 8)
+	d.dsEntry = report.MakeEntryHeader(report.KeyINTDomain, 6)
+	if c.StackInFrame {
+		d.layouts = make([]report.StackLayout, len(d.reports))
+	}
 	d.reportPorts.addAll(c.ReportPorts)
 	d.scionPorts.addAll(c.SCIONPorts)
 	d.mdPorts.addAll(c.MDUDPPorts)
@@ -76,6 +85,7 @@ func (d *Decoder) begin() {
 // newReport returns the cleared report n with its hop window in the pool.
 func (d *Decoder) newReport(n int, rxTime uint64) *report.Report {
 	r := &d.reports[n]
+	d.cur = n
 	r.Reset()
 	r.ReceiveTime = rxTime
 	end := min(d.usedHops+report.MaxHops, len(d.hops))

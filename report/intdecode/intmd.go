@@ -120,8 +120,11 @@ func (d *Decoder) parseINT(b []byte, off int, r *report.Report) Reason {
 	bitmap := binary.BigEndian.Uint16(h[4:])
 	dsID := binary.BigEndian.Uint16(h[6:])
 	d.intSeen = true
-	d.intHdr = [8]byte{typ, npt, 2, (h[0] >> 1) & 7, h[2] & 0x1f, h[3], h[4], h[5]}
-	d.intDS = [6]byte{h[6], h[7], h[8], h[9], h[10], h[11]}
+	// Type, NPT, version 2, D<<2|E<<1|M, Hop ML, then Remaining Hop Count
+	// and the bitmap as they are (h[3:6]); DS ID, Instruction, Flags (h[6:12]).
+	d.intHdr = uint64(typ)<<56 | uint64(npt)<<48 | 2<<40 | uint64((h[0]>>1)&7)<<32 | uint64(h[2]&0x1f)<<24 |
+		uint64(binary.BigEndian.Uint32(h[2:6])&0xffffff)
+	d.intDS = binary.BigEndian.Uint64(h[4:12]) & (1<<48 - 1)
 	stackLen := end - (hs + intMDHdrLen)
 	for _, s := range d.cfg.SourceOnly {
 		if s.DomainID == dsID && dsID != 0 && binary.BigEndian.Uint16(h[8:]) != 0 {
@@ -165,8 +168,9 @@ func (d *Decoder) parseINTv1(b []byte, off int, r *report.Report) Reason {
 	hopML := int(h[2]&0x1f) * 4
 	bitmap := binary.BigEndian.Uint16(h[4:])
 	d.intSeen = true
-	d.intHdr = [8]byte{shim[0], 0, 1, (h[0]&1)<<1 | h[1]>>7, h[2] & 0x1f, h[3], h[4], h[5]} // v1.0 flags: E<<1|M (no D)
-	d.intDS = [6]byte{}
+	d.intHdr = uint64(shim[0])<<56 | 1<<40 | uint64((h[0]&1)<<1|h[1]>>7)<<32 | uint64(h[2]&0x1f)<<24 | // v1.0 flags: E<<1|M (no D)
+		uint64(binary.BigEndian.Uint32(h[2:6])&0xffffff)
+	d.intDS = 0
 	return d.parseStack(b, hs+intV1HdrLen, end-(hs+intV1HdrLen), hopML, bitmap, true, r)
 }
 
@@ -241,24 +245,32 @@ func (d *Decoder) stackInFrame(b []byte, p, n, hopML int, bitmap uint16, v1 bool
 	if complete == 0 {
 		return ReasonOK
 	}
-	s := &r.Stack
-	s.Start(b[p:], complete, hopML)
+	l := &d.layouts[d.cur] // the layout this report slot's last stack had, mostly the same
+	r.Stack.Start(b[p:], complete, hopML, l)
+	key := uint32(bitmap) | 1<<16
+	if v1 {
+		key |= 1 << 17
+	}
+	if l.Key == key {
+		return ReasonOK
+	}
+	l.Reset(key)
 	off := 0
 	for bm := bitmap; bm != 0; {
 		j := bits.LeadingZeros16(bm) & 15
 		bm &^= 0x8000 >> j
 		in := &intInstrs[j]
-		l := int(in.len2)
+		w := int(in.len2)
 		if v1 {
-			l = int(in.len1)
+			w = int(in.len1)
 		}
 		switch {
 		case j == 0:
-			s.SetNodeID(off)
+			l.SetNodeID(off)
 		case in.typ != 0:
-			s.AddField(off, l, d.intEntries[j]) // at most the 8 typed bits
+			l.AddField(off, w, d.intEntries[j]) // at most the 8 typed bits
 		}
-		off += l
+		off += w
 	}
 	return ReasonOK
 }
@@ -293,9 +305,9 @@ func (d *Decoder) addINTKeys(h *report.Hop) {
 	if !d.intSeen {
 		return
 	}
-	h.Add(report.KeyINTHeader, d.intHdr[:])
-	if d.intDS[0] != 0 || d.intDS[1] != 0 {
-		h.Add(report.KeyINTDomain, d.intDS[:])
+	h.AddBE(d.hdrEntry, d.intHdr)
+	if d.intDS>>32 != 0 { // DS ID
+		h.AddBE(d.dsEntry, d.intDS)
 	}
 }
 
