@@ -211,6 +211,7 @@ func summarise(runs []run) *Results {
 	ratio("a. wire2kafka / d. ProducerPerformance (MB/s)", "2", "a-wire2kafka", "d-producerperf", "mb_per_s", 0.8)
 	ratio("proto.Marshal / appender, TR (ns/report)", "3", "tr/proto.Marshal", "tr/append", "ns_per_report", 0)
 	ratio("proto.Marshal / appender, ID-INT (ns/report)", "3", "idint/proto.Marshal", "idint/append", "ns_per_report", 0)
+	ratio("stack stored in hops / transcoded from the frame, TR decode + encode (ns/report)", "3", "tr/eager", "tr/decode+append", "ns_per_report", 0)
 	goal := func(name, key, field string, target float64, atMost bool) {
 		st, ok := res.Figures[key][field]
 		if !ok {
