@@ -59,18 +59,19 @@ type Message struct {
 	FirstRx  int64       // receive time (ns, Unix) of the oldest item, for latency
 	Worker   uint16      // index of the Kafka worker that built it
 
-	pool *Pool
-	home []byte // the value's place in the pool's arena (len 0)
-	hwm  int    // the longest value it has held (Pool.TouchedBytes)
+	pool  *Pool
+	home  []byte // the value's place in the pool's arena (len 0)
+	hwm   int    // the longest value it has held (Pool.TouchedBytes)
+	index int32  // its place in the pool
 }
 
 // Reset clears the message for reuse, keeping its buffers.
 func (m *Message) Reset() {
-	p, home, v, hwm := m.pool, m.home, m.Value[:0], m.hwm
+	p, home, v, hwm, index := m.pool, m.home, m.Value[:0], m.hwm, m.index
 	if home != nil && cap(v) != cap(home) {
 		v = home // a value that outgrew the arena goes back to it (the grown copy is garbage)
 	}
-	*m = Message{Key: m.Key[:0], Value: v, pool: p, home: home, hwm: hwm}
+	*m = Message{Key: m.Key[:0], Value: v, pool: p, home: home, hwm: hwm, index: index}
 }
 
 // Sink receives the messages of the Kafka workers. Implementations are safe
