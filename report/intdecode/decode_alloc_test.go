@@ -40,6 +40,19 @@ func frames(t testing.TB, o intgen.Options) [][]byte {
 	}
 }
 
+// outerFrames generates a capture and returns its packets and their outer
+// headers as the ACL worker parses them.
+func outerFrames(t testing.TB, o intgen.Options) ([][]byte, []intdecode.Outer) {
+	fs := frames(t, o)
+	outer := make([]intdecode.Outer, len(fs))
+	var ft intdecode.FiveTuple
+	for i, f := range fs {
+		intdecode.ParseFiveTuple(f, &ft)
+		outer[i] = ft.Outer()
+	}
+	return fs, outer
+}
+
 var allocCases = []intgen.Options{
 	{Format: intgen.FormatTR, Hops: 5, ReportsPerPacket: 4, Packets: 64, Malformed: 0.3, Seed: 1},
 	{Format: intgen.FormatIDINT, Hops: 5, Packets: 64, Malformed: 0.3, Seed: 2},
@@ -143,13 +156,7 @@ func BenchmarkDecode(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			fs := frames(b, o)
-			outer := make([]intdecode.Outer, len(fs))
-			var ft intdecode.FiveTuple
-			for i, f := range fs {
-				intdecode.ParseFiveTuple(f, &ft)
-				outer[i] = ft.Outer()
-			}
+			fs, outer := outerFrames(b, o)
 			b.ReportAllocs()
 			for i := 0; b.Loop(); i++ {
 				if _, why := d.DecodeOuter(fs[i%len(fs)], 1, outer[i%len(fs)]); why != intdecode.ReasonOK {
@@ -246,13 +253,7 @@ func decodeEncode(b *testing.B, o intgen.Options, cfg intdecode.Config) float64 
 	if err != nil {
 		b.Fatal(err)
 	}
-	fs := frames(b, o)
-	outer := make([]intdecode.Outer, len(fs))
-	var ft intdecode.FiveTuple
-	for i, f := range fs {
-		intdecode.ParseFiveTuple(f, &ft)
-		outer[i] = ft.Outer()
-	}
+	fs, outer := outerFrames(b, o)
 	buf := make([]byte, 0, 1<<20)
 	var h uint64
 	reports, inMsg := 0, 0

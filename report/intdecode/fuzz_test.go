@@ -20,24 +20,32 @@ const udpPayloadOffset = 14 + 20 + 8
 
 // addCaptureSeeds adds every packet of a testdata capture to the corpus.
 func addCaptureSeeds(f *testing.F, path string) {
+	for _, p := range capturePackets(f, path) {
+		f.Add(p)
+	}
+}
+
+// capturePackets returns the packets of a testdata capture.
+func capturePackets(t testing.TB, path string) [][]byte {
 	fh, err := os.Open(path)
 	if err != nil {
-		f.Fatal(err)
+		t.Fatal(err)
 	}
 	defer fh.Close()
 	r, err := pcap.NewReader(fh)
 	if err != nil {
-		f.Fatal(err)
+		t.Fatal(err)
 	}
+	var out [][]byte
 	for {
 		_, data, _, err := r.Next()
 		if errors.Is(err, io.EOF) {
-			return
+			return out
 		}
 		if err != nil {
-			f.Fatal(err)
+			t.Fatal(err)
 		}
-		f.Add(append([]byte(nil), data...))
+		out = append(out, append([]byte(nil), data...))
 	}
 }
 

@@ -2,13 +2,9 @@ package intdecode
 
 import (
 	"bytes"
-	"errors"
-	"io"
-	"os"
 	"testing"
 
 	"wire2kafka/report"
-	"wire2kafka/report/pcap"
 )
 
 // checkInFrame decodes frame with eager (Config.StackInFrame false) and
@@ -69,22 +65,7 @@ func TestStackInFrame(t *testing.T) {
 	eager, inFrame := inFrameDecoders(t, Config{})
 	stacks := 0
 	for _, path := range []string{"testdata/tr_v2.pcap", "testdata/idint.pcap"} {
-		fh, err := os.Open(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r, err := pcap.NewReader(fh)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for {
-			_, data, _, err := r.Next()
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
+		for _, data := range capturePackets(t, path) {
 			for n := len(data); n >= 0; n-- {
 				f := append([]byte(nil), data[:n]...) // capacity n: no bytes past the frame
 				checkInFrame(t, eager, inFrame, f)
@@ -94,7 +75,6 @@ func TestStackInFrame(t *testing.T) {
 				stacks += rs[i].Stack.N
 			}
 		}
-		fh.Close()
 	}
 	if stacks == 0 {
 		t.Fatal("no packet of the captures had a stack left in the frame")
