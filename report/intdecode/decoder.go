@@ -23,6 +23,7 @@ type Decoder struct {
 	intEntries  [16]report.EntryHeader // per INT-MD instruction bit: its metadata entry header
 	hdrEntry    report.EntryHeader     // KeyINTHeader, 8 bytes
 	dsEntry     report.EntryHeader     // KeyINTDomain, 6 bytes
+	trEntries   trEntries              // Telemetry Report fixed fields
 	layouts     []report.StackLayout   // per report slot: the layout of its last stack (Config.StackInFrame)
 	cur         int                    // the report slot newReport handed out last
 }
@@ -63,6 +64,7 @@ func NewDecoder(cfg Config) (*Decoder, error) {
 	d.intEntries = intEntryHeaders()
 	d.hdrEntry = report.MakeEntryHeader(report.KeyINTHeader, 8)
 	d.dsEntry = report.MakeEntryHeader(report.KeyINTDomain, 6)
+	d.trEntries = makeTREntries()
 	if c.StackInFrame {
 		d.layouts = make([]report.StackLayout, len(d.reports))
 	}

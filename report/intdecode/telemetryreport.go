@@ -48,11 +48,28 @@ type trGroup struct {
 	nodeID  uint32
 }
 
-// addKeys puts the group's and the individual report's keys (KeyTRGroup,
+// addTRKeys puts the group's and the individual report's keys (KeyTRGroup,
 // KeyTRReport) on the report's first hop h.
-func (g *trGroup) addKeys(h *report.Hop, repInType, flags uint8) {
-	h.AddUint(report.KeyTRGroup, 6, uint64(g.version)<<40|uint64(g.hwID)<<32|uint64(g.seq))
-	h.Add(report.KeyTRReport, []byte{repInType, flags})
+func (d *Decoder) addTRKeys(h *report.Hop, g *trGroup, repInType, flags uint8) {
+	h.AddBE(d.trEntries.group, uint64(g.version)<<40|uint64(g.hwID)<<32|uint64(g.seq))
+	h.AddBE(d.trEntries.report, uint64(repInType)<<8|uint64(flags))
+}
+
+// trEntries are the metadata entry headers of a Telemetry Report's fixed
+// fields, made once per decoder.
+type trEntries struct {
+	group, report report.EntryHeader     // KeyTRGroup (6 bytes), KeyTRReport (2)
+	md            [16]report.EntryHeader // per RepMdBits bit with a MetadataType
+}
+
+func makeTREntries() trEntries {
+	e := trEntries{group: report.MakeEntryHeader(report.KeyTRGroup, 6), report: report.MakeEntryHeader(report.KeyTRReport, 2)}
+	for i, m := range trMdBits {
+		if m.typ != 0 {
+			e.md[i] = report.MakeEntryHeader(m.typ, int(m.len))
+		}
+	}
+	return e
 }
 
 // decodeTR decodes the UDP payload of d.outer as a Telemetry Report.
@@ -163,7 +180,7 @@ func (d *Decoder) decodeTRIndiv(c []byte, h []byte, g *trGroup, r *report.Report
 				return ReasonBadLength
 			}
 			if m.typ != 0 {
-				hop.Add(m.typ, c[q:q+int(m.len)])
+				hop.AddBE(d.trEntries.md[i], beUintAt(c, q, int(m.len)))
 			}
 			q += int(m.len)
 		}
@@ -177,7 +194,7 @@ func (d *Decoder) decodeTRIndiv(c []byte, h []byte, g *trGroup, r *report.Report
 	}
 	d.dropDuplicateSink(r, local)
 	first := &r.Hops[0]
-	g.addKeys(first, h[0], flags)
+	d.addTRKeys(first, g, h[0], flags)
 	if dsHdr != [6]byte{} {
 		first.Add(report.KeyTRDomain, dsHdr[:])
 	}

@@ -115,7 +115,7 @@ func (d *Decoder) finishTRv1(inner []byte, etype uint16, flags uint8, g *trGroup
 	}
 	d.dropDuplicateSink(r, r.Hops[0].NumMD > 0)
 	first := &r.Hops[0]
-	g.addKeys(first, 0, flags)
+	d.addTRKeys(first, g, 0, flags)
 	d.addINTKeys(first)
 	d.keep(r)
 	return d.reports[:1], ReasonOK
