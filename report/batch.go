@@ -45,16 +45,8 @@ func AppendBatchEntry(b []byte, r *Report) []byte {
 	lb := varintLen(uint64(bound))
 	b, i := grow(b, sizeTag+lb+bound+stackSlack)
 	b[i] = fBatchReports<<3 | 2
-	start := i + sizeTag + lb
-	end := putReport(b, start, r, &hs)
-	n = end - start
-	ln := varintLen(uint64(n))
-	putVarint(b, i+sizeTag, uint64(n))
-	if ln < lb {
-		copy(b[i+sizeTag+ln:], b[start:end])
-		end -= lb - ln
-	}
-	return b[:end]
+	end := putReport(b, i+sizeTag+lb, r, &hs)
+	return b[:putLength(b, i+sizeTag, lb, end)]
 }
 
 // AppendBatchEntryBytes appends an already encoded Report (AppendReport's

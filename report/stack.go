@@ -194,19 +194,24 @@ func (s *Stack) put(b []byte, i int) int {
 	lb := varintLen(uint64(s.Layout.maxHop))
 	for k := 0; k < s.N; k++ {
 		b[i] = tagReportHops
-		start := i + 1 + lb
-		end := s.putFields(b, start, k)
-		n := end - start
-		if ln := varintLen(uint64(n)); ln < lb {
-			putVarint(b, i+1, uint64(n))
-			copy(b[i+1+ln:], b[start:end])
-			end -= lb - ln
-		} else {
-			putVarint(b, i+1, uint64(n))
-		}
-		i = end
+		start := i + sizeTag + lb
+		i = putLength(b, i+sizeTag, lb, s.putFields(b, start, k))
 	}
 	return i
+}
+
+// putLength writes the length of the bytes b[at+lb:end], written after lb
+// bytes reserved for it, at b[at:] and returns their end: moved down when
+// the length needs fewer than lb bytes.
+func putLength(b []byte, at, lb, end int) int {
+	start := at + lb
+	n := end - start
+	ln := putVarint(b, at, uint64(n)) - at
+	if ln < lb {
+		copy(b[at+ln:], b[start:end])
+		end -= lb - ln
+	}
+	return end
 }
 
 // size returns the exact encoded size of the stack (a pass over its

@@ -42,17 +42,22 @@ var intInstrs = [16]intInstr{
 	15: {4, 4, 0}, // checksum complement
 }
 
+// width returns the value length of the instruction in INT v1.0 (v1) or
+// v2.x.
+func (in *intInstr) width(v1 bool) int {
+	if v1 {
+		return int(in.len1)
+	}
+	return int(in.len2)
+}
+
 // intHopLen returns the baseline per-hop metadata length in bytes.
 func intHopLen(bitmap uint16, v1 bool) int {
 	n := 0
 	for bm := bitmap; bm != 0; {
 		i := bits.LeadingZeros16(bm) // set bits only, most significant first
 		bm &^= 0x8000 >> i
-		if v1 {
-			n += int(intInstrs[i].len1)
-		} else {
-			n += int(intInstrs[i].len2)
-		}
+		n += intInstrs[i].width(v1)
 	}
 	return n
 }
@@ -205,10 +210,7 @@ func (d *Decoder) parseStack(b []byte, p, stackLen, hopML int, bitmap uint16, v1
 			j := bits.LeadingZeros16(bm) & 15
 			bm &^= 0x8000 >> j
 			in := &intInstrs[j]
-			l := int(in.len2)
-			if v1 {
-				l = int(in.len1)
-			}
+			l := in.width(v1)
 			x := beUintAt(b, q, l)
 			q += l
 			switch {
@@ -260,10 +262,7 @@ func (d *Decoder) stackInFrame(b []byte, p, n, hopML int, bitmap uint16, v1 bool
 		j := bits.LeadingZeros16(bm) & 15
 		bm &^= 0x8000 >> j
 		in := &intInstrs[j]
-		w := int(in.len2)
-		if v1 {
-			w = int(in.len1)
-		}
+		w := in.width(v1)
 		switch {
 		case j == 0:
 			l.SetNodeID(off)

@@ -1175,7 +1175,10 @@ var specTRCases = []specCase{
 		Frame: trsV2(trsSink, trsRep(4, trsF, trsBit(2), trsLat(0x444),
 			trsIPv4(trsDSCP(0x17, 0), 6, "10.0.1.1", "10.0.2.2", trsTCP(1234, 80, nil, trsINTv1Stack)))),
 		Want: []specReport{{Key: trsKeyTCP, PacketType: "ipv4",
-			Hops: trsHops([]specHop{trsSinkHop("00000444")}, trsINTv1Hops)}},
+			Hops: trsHops([]specHop{{NodeID: trsSink, MD: map[uint32]string{2: "00000444",
+				// conventions 0x320 from the v1.0 shim and header (§4.6.1, §4.7): shim Type 1, NPT 0 (v1.0 has
+				// none), version 1, flags E<<1|M = 0, Hop ML 4, Remaining Hop Count 6, bitmap 0xcc00
+				0x320: "010001000406cc00"}}}, trsINTv1Hops)}},
 	},
 
 	// 21 --------------------------------------------------------------
