@@ -3,7 +3,6 @@ package report
 import (
 	"encoding/binary"
 	"google.golang.org/protobuf/encoding/protowire"
-	"hash/maphash"
 	"math/bits"
 )
 
@@ -332,11 +331,3 @@ func (h *Hop) Get(typ uint32) []byte {
 	}
 	return nil
 }
-
-// keySeed seeds FlowKey.Hash. It is fixed for the life of the process, so
-// every worker maps a flow to the same place.
-var keySeed = maphash.MakeSeed()
-
-// Hash returns a 64-bit hash of the key's fixed form (not of its encoded
-// bytes).
-func (k *FlowKey) Hash() uint64 { return maphash.Comparable(keySeed, *k) }
