@@ -277,7 +277,7 @@ func (p *Pipeline) buildWorkers(opts Options, ts dpdk.RxTimestamp, hasTS bool) e
 		}
 		for _, sw := range pp.Kafka {
 			dc := decoderConfig(cfg)
-			dc.StackInFrame = true // INT-MD stacks go from the mbuf into the message in one pass
+			dc.StackInFrame = true // INT-MD and ID-INT stacks go from the mbuf into the message in one pass
 			dec, err := intdecode.NewDecoder(dc)
 			if err != nil {
 				return fmt.Errorf("pipeline: decoder: %w", err)

@@ -3,8 +3,8 @@
 //
 //   - Report, Hop, Metadatum and FlowKey are flat, reusable structs that the
 //     decoders (report/intdecode) fill in place and the appenders encode;
-//     nothing on the hot path allocates. A Stack is an INT-MD stack left
-//     in the frame, which the appenders transcode. The metadata keys beyond the
+//     nothing on the hot path allocates. A Stack is an INT-MD or ID-INT
+//     stack left in the frame, which the appenders transcode. The metadata keys beyond the
 //     MetadataType enum (keys.go) are part of the format.
 //   - AppendReport, AppendFlowKey, AppendBatchEntry, AppendPacketEntry and
 //     AppendHistogram write the wire format of report.proto (package

@@ -22,11 +22,23 @@ const stackSlack = 2 * MaxMetadataLen
 // stack's hops follow Report.Hops[:NumHops]. Data is a view into the
 // frame, valid as long as the frame's memory is (as Report.Truncated), and
 // Layout belongs to the decoder (valid until its next call).
+//
+// A stack whose hops differ in layout (ID-INT: each entry has its own
+// mask and lengths) lists them in Recs instead (StartRecs); it may add an
+// ASN to its last hop and entries to its first (LastASN, First).
 type Stack struct {
-	Data   []byte // N records of Stride bytes
+	Data   []byte // N records of Stride bytes, or the bytes Recs point into
 	N      int    // hops
 	Stride int    // bytes per hop record
 	Layout *StackLayout
+	Recs   []StackRec // per-hop records, or nil (belongs to the decoder)
+	// LastASN is the ASN of the last hop of Recs when its record carries
+	// none (ID-INT's source entry: the packet's source AS).
+	LastASN uint64
+	// First holds metadata entries written after the first hop's own (ID-INT's
+	// main header keys), or nil; it belongs to the decoder.
+	First    *Hop
+	recBound int // bound() of a Recs stack
 }
 
 // StackLayout says where a Stack record holds its values. A decoder keeps
@@ -34,8 +46,11 @@ type Stack struct {
 type StackLayout struct {
 	Key       uint32 // what the decoder built it from (0: nothing yet)
 	NodeID    int    // offset of the record's 4-byte node id, or -1
+	ASN       int    // offset of a 6-byte ASN (Recs stacks only), or -1
 	NumFields int    // fields in use
 	Fields    [MaxStackFields]StackField
+	NumOcc    int // occupancy values in use (Recs stacks only)
+	Occ       [2]StackOcc
 	maxHop    int // the largest encoded hop (its fields, not its tag and length)
 }
 
@@ -49,6 +64,8 @@ type StackField struct {
 	Entry EntryHeader
 	ones  uint64 // the all-ones value of Len bytes
 	shift uint8  // 64 - 8*width: moves a value to the top of a word
+	lsh   uint8  // Recs stacks: the value is read<<lsh | or
+	or    uint64
 }
 
 // Start begins a stack of n records of stride bytes at data (which must
@@ -57,9 +74,9 @@ func (s *Stack) Start(data []byte, n, stride int, l *StackLayout) {
 	s.Data, s.N, s.Stride, s.Layout = data[:n*stride], n, stride, l
 }
 
-// Reset empties l (no node id, no fields) and sets its Key.
+// Reset empties l (no node id, ASN, fields or occupancy) and sets its Key.
 func (l *StackLayout) Reset(key uint32) {
-	l.Key, l.NodeID, l.NumFields, l.maxHop = key, -1, 0, 0
+	l.Key, l.NodeID, l.ASN, l.NumFields, l.NumOcc, l.maxHop = key, -1, -1, 0, 0, 0
 }
 
 // SetNodeID says that each record holds its node id in 4 bytes at off.
@@ -83,7 +100,9 @@ func (l *StackLayout) AddField(off, n int, e EntryHeader) bool {
 }
 
 // Clear empties the stack.
-func (s *Stack) Clear() { s.Data, s.N, s.Layout = nil, 0, nil }
+func (s *Stack) Clear() {
+	s.Data, s.N, s.Layout, s.Recs, s.First, s.LastASN = nil, 0, nil, nil, nil, 0
+}
 
 // record returns hop k's bytes with the capacity of the frame behind it,
 // so that a field may be read with one 8-byte load where the frame has
@@ -91,8 +110,11 @@ func (s *Stack) Clear() { s.Data, s.N, s.Layout = nil, 0, nil }
 func (s *Stack) record(k int) []byte { return s.Data[k*s.Stride : cap(s.Data)] }
 
 // NodeIDAt returns the node id of hop k, 0 if the stack has none or it is
-// unavailable.
+// unavailable (all ones; in a Recs stack all ones is a node id).
 func (s *Stack) NodeIDAt(k int) uint32 {
+	if s.Recs != nil {
+		return s.recNodeID(k)
+	}
 	if s.Layout.NodeID < 0 {
 		return 0
 	}
@@ -131,6 +153,10 @@ func (f *StackField) wide(rec []byte) uint64 {
 // Hop stores hop k in h, as a decoder that does not leave stacks in the
 // frame would have (for tools, tests and the rare hop a decoder needs).
 func (s *Stack) Hop(k int, h *Hop) {
+	if s.Recs != nil {
+		s.recHop(k, h)
+		return
+	}
 	h.Reset()
 	h.NodeID = s.NodeIDAt(k)
 	rec := s.record(k)
@@ -153,6 +179,9 @@ func (s *Stack) Pop(h *Hop) {
 // bound returns an upper bound of the encoded stack (each hop a Report.hops
 // element: tag, length, fields).
 func (s *Stack) bound() int {
+	if s.Recs != nil {
+		return s.recBound
+	}
 	return s.N * (sizeTag + varintLen(uint64(s.Layout.maxHop)) + s.Layout.maxHop)
 }
 
@@ -191,6 +220,9 @@ func (s *Stack) putFields(b []byte, i, k int) int {
 // hop came out shorter than that (never for INT-MD, whose hops are below
 // 128 bytes).
 func (s *Stack) put(b []byte, i int) int {
+	if s.Recs != nil {
+		return s.putRecs(b, i)
+	}
 	lb := varintLen(uint64(s.Layout.maxHop))
 	for k := 0; k < s.N; k++ {
 		b[i] = tagReportHops
@@ -217,10 +249,15 @@ func putLength(b []byte, at, lb, end int) int {
 // size returns the exact encoded size of the stack (a pass over its
 // values: for ReportSize, not for the data path).
 func (s *Stack) size() int {
-	var buf [sizeTag + 5 + MaxStackFields*(8+MaxMetadataLen) + stackSlack]byte
+	var buf [maxRecHop + stackSlack]byte
 	n := 0
 	for k := 0; k < s.N; k++ {
-		l := s.putFields(buf[:], 0, k)
+		var l int
+		if s.Recs != nil {
+			l = s.putRec(buf[:], 0, k)
+		} else {
+			l = s.putFields(buf[:], 0, k)
+		}
 		n += sizeBytesField(l)
 	}
 	return n

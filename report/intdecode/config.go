@@ -63,8 +63,8 @@ type Config struct {
 	// so that every individual report of such a frame fits (a Telemetry
 	// Report of 4-byte drop reports holds MaxFrame/4). Default 2048.
 	MaxFrame int
-	// StackInFrame leaves each INT-MD metadata stack in the frame
-	// (Report.Stack) instead of storing its hops in Report.Hops, for an
+	// StackInFrame leaves each INT-MD metadata stack and ID-INT stack in
+	// the frame (Report.Stack) instead of storing its hops in Report.Hops, for an
 	// encoder that transcodes it straight into a message (the Kafka
 	// worker's one-pass path). The encoded reports are the same bytes
 	// either way; only Report.HopList and NumHops differ (TotalHops,

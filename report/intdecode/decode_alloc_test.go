@@ -107,10 +107,9 @@ func TestInFrameDoesNotAllocate(t *testing.T) {
 		t.Fatal(err)
 	}
 	buf := make([]byte, 0, 1<<20)
-	stacks := 0
 	for _, o := range allocCases {
 		fs := frames(t, o)
-		i := 0
+		i, stacks := 0, 0
 		n := testing.AllocsPerRun(500, func() {
 			rs, _ := d.Decode(fs[i%len(fs)], uint64(i))
 			buf = buf[:0]
@@ -124,9 +123,9 @@ func TestInFrameDoesNotAllocate(t *testing.T) {
 		if n != 0 {
 			t.Errorf("%s: %v allocations per decode and transcode, want 0", o.Format, n)
 		}
-	}
-	if stacks == 0 {
-		t.Error("no report had a stack in the frame")
+		if stacks == 0 {
+			t.Errorf("%s: no report had a stack in the frame", o.Format)
+		}
 	}
 }
 

@@ -26,6 +26,8 @@ type Decoder struct {
 	trEntries   trEntries              // Telemetry Report fixed fields
 	layouts     []report.StackLayout   // per report slot: the layout of its last stack (Config.StackInFrame)
 	cur         int                    // the report slot newReport handed out last
+	idint       idintInFrame           // ID-INT stacks left in the frame (Config.StackInFrame)
+	idN         int                    // entries of the current ID-INT stack recorded in idint.recs
 }
 
 // Stats describes the last Decode call beyond its returned reports.
@@ -67,6 +69,7 @@ func NewDecoder(cfg Config) (*Decoder, error) {
 	d.trEntries = makeTREntries()
 	if c.StackInFrame {
 		d.layouts = make([]report.StackLayout, len(d.reports))
+		d.idint = newIDINTInFrame()
 	}
 	d.reportPorts.addAll(c.ReportPorts)
 	d.scionPorts.addAll(c.SCIONPorts)

@@ -11,10 +11,10 @@
 //     per-worker counters) and, for other callers, a sentinel error.
 //   - Decoder.DispatchHashesOuter reads only the headers that lead to each
 //     report's monitored flow: the N:M dispatch key.
-//   - With Config.StackInFrame an INT-MD stack stays in the frame
-//     (report.Stack) for the appenders to transcode into the message in one
-//     pass; the encoded bytes equal those of the default path, and the
-//     tests require it on every spec packet and fuzz input.
+//   - With Config.StackInFrame an INT-MD or ID-INT stack stays in the
+//     frame (report.Stack) for the appenders to transcode into the message
+//     in one pass; the encoded bytes equal those of the default path, and
+//     the tests require it on every spec packet and fuzz input.
 //
 // Every field is read as the specs define it; spec_*_test.go hold the
 // specs' own example packets, assembled byte by byte, and the fuzz targets

@@ -188,15 +188,18 @@ func FuzzDecodeIDINT(f *testing.F) {
 		f.Fatal(err)
 	}
 	hs := make([]uint64, 64)
+	eager, inFrame := inFrameDecoders(f, Config{})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		rs, why := d.DecodeIDINT(data, 1)
 		checkDecoded(t, data, rs, why)
+		checkInFrame(t, eager, inFrame, data)
 		if len(data) > udpPayloadOffset {
 			w := frame(DefaultSCIONPorts[0], 0, data[udpPayloadOffset:])
 			rs, why = d.Decode(w, 1)
 			checkDecoded(t, w, rs, why)
 			checkDispatch(t, d, w, hs)
 			checkOuterOnce(t, d, d2, w)
+			checkInFrame(t, eager, inFrame, w)
 		}
 	})
 }

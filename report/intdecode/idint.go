@@ -64,6 +64,7 @@ type idintMain struct {
 	// (always 0x100+inst), and the slot's role.
 	plainKey, aggKey [4]uint32
 	role             [4]uint8
+	prepared         bool
 }
 
 // Roles of an instruction slot.
@@ -80,6 +81,7 @@ const (
 
 // prepare makes the per-slot decisions of m's instructions.
 func (m *idintMain) prepare() {
+	m.prepared = true
 	for i, inst := range m.inst {
 		m.aggKey[i] = IDINTKeyInstr + uint32(inst)
 		m.plainKey[i] = m.aggKey[i]
@@ -247,7 +249,9 @@ func (d *Decoder) decodeIDINTHeader(s []byte, off int, r *report.Report) (uint8,
 		return 0, 0, ReasonBadVersion
 	}
 	m := idintMain{rev: 0, flags: h[0], modVrf: h[1], delay: h[4], instAF: [2]byte{h[6], h[7]}, inst: [4]uint8{h[8], h[9], h[10], h[11]}}
-	m.prepare()
+	if !d.cfg.StackInFrame { // else per layout built (idintRecord)
+		m.prepare()
+	}
 	stackLen := int(h[2]) * 4
 	next := h[3]
 	r.SourceTime = uint64(binary.BigEndian.Uint16(h[12:]))<<32 | uint64(binary.BigEndian.Uint32(h[14:]))
@@ -264,25 +268,29 @@ func (d *Decoder) decodeIDINTHeader(s []byte, off int, r *report.Report) (uint8,
 		return 0, 0, ReasonBadLength // the source entry is always present
 	}
 	srcAS := r.Key.SrcAS
+	d.idN = 0
 	for p < end {
 		last, q, why := d.decodeIDINTEntry(s[:end], p, idintEntryHdrLen, &m, r)
 		if why != ReasonOK {
 			return 0, 0, why
 		}
-		hop := &r.Hops[r.NumHops-1]
 		if q == end {
 			if !last {
 				return 0, 0, ReasonBadLength // last entry must be the source entry
 			}
-			if hop.ASN == 0 {
-				hop.ASN = srcAS
+			if d.idN == 0 && r.Hops[r.NumHops-1].ASN == 0 {
+				r.Hops[r.NumHops-1].ASN = srcAS
 			}
 		} else if last {
 			return 0, 0, ReasonBadLength // source entry before the end of the stack
 		}
 		p = q
 	}
-	addIDINTKeys(&r.Hops[0], &m)
+	if d.idN > 0 {
+		d.idintStack(s, srcAS, &m, false, r)
+	} else {
+		addIDINTKeys(&r.Hops[0], &m)
+	}
 	return next, end, ReasonOK
 }
 
@@ -318,7 +326,9 @@ func (d *Decoder) decodeIDINTOption(s []byte, o int, r *report.Report) Reason {
 		return ReasonBadVersion
 	}
 	m := idintMain{rev: 1, flags: h[2], modVrf: h[3], delay: h[6], instAF: [2]byte{h[8], h[9]}, inst: [4]uint8{h[10], h[11], h[12], h[13]}, newML: true}
-	m.prepare()
+	if !d.cfg.StackInFrame { // else per layout built (idintRecord)
+		m.prepare()
+	}
 	stackLen, tos := int(h[4])*4, int(h[5])*4
 	r.SourceTime = uint64(binary.BigEndian.Uint16(h[14:]))<<32 | uint64(binary.BigEndian.Uint32(h[16:]))
 	vl := verifierLen(m.modVrf)
@@ -334,6 +344,7 @@ func (d *Decoder) decodeIDINTOption(s []byte, o int, r *report.Report) Reason {
 		return ReasonBadLength // the source entry is always present
 	}
 	first := r.NumHops
+	d.idN = 0
 	for p := start; ; {
 		if len(s[:end]) < p+2 || s[p] != idintOptEntry {
 			return ReasonBadLength
@@ -352,6 +363,10 @@ func (d *Decoder) decodeIDINTOption(s []byte, o int, r *report.Report) Reason {
 			return ReasonBadLength // no entry starts at TOS
 		}
 		p = q
+	}
+	if d.idN > 0 {
+		d.idintStack(s, r.Key.SrcAS, &m, true, r)
+		return ReasonOK
 	}
 	// Packet order is source first; hops are newest first.
 	hs := r.Hops[first:r.NumHops]
@@ -407,11 +422,16 @@ func (d *Decoder) decodeIDINTEntry(s []byte, p, hdr int, m *idintMain, r *report
 		}
 		n += ml[i]
 	}
-	hop := r.NewHop()
-	if hop == nil {
+	var hop *report.Hop
+	if d.cfg.StackInFrame {
+		if r.NumHops+d.idN >= min(len(r.Hops), report.MaxHops) {
+			return false, 0, ReasonTooManyHops // where NewHop fails
+		}
+	} else if hop = r.NewHop(); hop == nil {
 		return false, 0, ReasonTooManyHops
+	} else {
+		hop.Add(IDINTKeyFlags, s[p:p+2])
 	}
-	hop.Add(IDINTKeyFlags, s[p:p+2])
 	q := p + hdr
 	encrypted := flags&0x08 != 0
 	if encrypted {
@@ -435,6 +455,10 @@ func (d *Decoder) decodeIDINTEntry(s []byte, p, hdr int, m *idintMain, r *report
 	q = mdStart + n + pad + idintMACLen
 	if len(s) < q {
 		return false, 0, ReasonBadLength
+	}
+	if hop == nil {
+		d.idintRecord(p, mdStart, mask, mls, &ml, flags, m)
+		return flags&0x80 != 0, q, ReasonOK
 	}
 	if !encrypted { // encrypted metadata is opaque: hop keeps only its flags
 		if why := idintMetadata(s[mdStart:mdStart+n], mask, &ml, flags, m, hop); why != ReasonOK {

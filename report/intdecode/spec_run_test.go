@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"google.golang.org/protobuf/proto"
 	"net/netip"
+	"reflect"
 	"sort"
 	"strings"
 	"testing"
@@ -20,6 +21,43 @@ import (
 func TestSpecTelemetryReport(t *testing.T) { runSpecCases(t, specTRCases) }
 
 func TestSpecIDINT(t *testing.T) { runSpecCases(t, specIDINTCases) }
+
+// TestInFrameLayoutReuse: the in-frame decoder rebuilds a stack's layout
+// only when what it was built from changes (INT-MD: the bitmap; ID-INT:
+// per stack position, the entry's mask, lengths and flags and the main
+// header's instructions). For every spec packet and every byte of it
+// changed in turn (bits 0x01, 0x10, 0x40 and 0x80 flipped, or the byte set
+// to 0xff or 0), it decodes the packet, the changed one and the packet again with one in-frame decoder, each
+// judged by the eager decoder: a layout reused for a packet whose shape
+// differs encodes other bytes. Before that, every spec case is decoded
+// after every other with the same decoders.
+func TestInFrameLayoutReuse(t *testing.T) {
+	for _, cases := range [][]specCase{specTRCases, specIDINTCases} {
+		// Every case after every other (where their configurations
+		// agree): one revision's or format's layout followed by another's.
+		for _, a := range cases {
+			eager, inFrame := intdecode.InFrameDecoders(t, specDecoderConfig(&a))
+			for _, b := range cases {
+				if reflect.DeepEqual(specDecoderConfig(&a), specDecoderConfig(&b)) {
+					intdecode.CheckInFrame(t, eager, inFrame, a.Frame)
+					intdecode.CheckInFrame(t, eager, inFrame, b.Frame)
+				}
+			}
+		}
+		for _, c := range cases {
+			eager, inFrame := intdecode.InFrameDecoders(t, specDecoderConfig(&c))
+			f := append([]byte(nil), c.Frame...)
+			for i := range f {
+				for _, x := range []byte{0x01, 0x10, 0x40, 0x80, ^c.Frame[i], c.Frame[i]} {
+					intdecode.CheckInFrame(t, eager, inFrame, c.Frame)
+					f[i] ^= x
+					intdecode.CheckInFrame(t, eager, inFrame, f)
+					f[i] ^= x
+				}
+			}
+		}
+	}
+}
 
 func runSpecCases(t *testing.T, cases []specCase) {
 	t.Helper()
