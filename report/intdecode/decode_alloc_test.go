@@ -221,7 +221,7 @@ func BenchmarkEncodeDecoded(b *testing.B) {
 // metadata each): DecodeOuter after the ACL's outer parse, the flow key's
 // hash, and AppendReport into a message buffer of 256 reports. It reports
 // ns/report and allocs/report (`make bench` case 3; the target is 120 ns).
-// decode+append is the worker's path (Config.StackInFrame: INT-MD stacks
+// decode+append is the worker's path (Config.StackInFrame: INT-MD and ID-INT stacks
 // transcoded from the frame into the message in one pass); eager stores
 // each stack hop in the Report first, and the ratio of the two is printed.
 func BenchmarkDecodeEncode(b *testing.B) {
