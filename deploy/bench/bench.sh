@@ -327,8 +327,11 @@ fi
 
 if has_case 5; then
   soak_rate=$(( RATE / 2 ))
-  say "case 5: cost over time, ${SOAK}s into Kafka at $soak_rate packets/s (50%), 1 lcore, GODEBUG=gctrace=1"
-  GODEBUG=gctrace=1 "$W2K" pipeline -c "$OUT/l1.yaml" -rate "$soak_rate" -pcap "$PCAP" -map-lcores -warmup "$WARM" \
+  # As the daemon is deployed: the systemd unit sets MALLOC_ARENA_MAX=2
+  # (deploy/systemd/wire2kafka.service, README "Deployment": librdkafka's
+  # message copies otherwise spread over up to 8 x CPUs glibc arenas).
+  say "case 5: cost over time, ${SOAK}s into Kafka at $soak_rate packets/s (50%), 1 lcore, GODEBUG=gctrace=1, MALLOC_ARENA_MAX=2 (as the systemd unit)"
+  MALLOC_ARENA_MAX=2 GODEBUG=gctrace=1 "$W2K" pipeline -c "$OUT/l1.yaml" -rate "$soak_rate" -pcap "$PCAP" -map-lcores -warmup "$WARM" \
     -seconds "$SOAK" 2>"$OUT/gctrace.txt" | last_json >"$OUT/soak.json" || true
   gcs=$(grep -c '^gc ' "$OUT/gctrace.txt" || true)
   record 5 soak 1 "$(jq -c --argjson gcs "${gcs:-0}" '. + {gctrace_lines: $gcs}' "$OUT/soak.json" 2>/dev/null || echo '')"
@@ -337,7 +340,7 @@ if has_case 5; then
   # above runs without it.
   allocs_secs=$(( SOAK < 60 ? SOAK : 60 ))
   say "case 5b: allocations on the lcores, ${allocs_secs}s at $soak_rate packets/s, every allocation recorded"
-  record 5 soak-allocs 1 "$("$W2K" pipeline -c "$OUT/l1.yaml" -rate "$soak_rate" -pcap "$PCAP" -map-lcores -warmup "$WARM" \
+  record 5 soak-allocs 1 "$(MALLOC_ARENA_MAX=2 "$W2K" pipeline -c "$OUT/l1.yaml" -rate "$soak_rate" -pcap "$PCAP" -map-lcores -warmup "$WARM" \
     -seconds "$allocs_secs" -lcore-allocs 2>>"$LOG" | last_json)"
 fi
 
