@@ -105,7 +105,7 @@ func (f *idintInFrame) build(l *report.StackLayout, md int, mask uint8, ml *[4]i
 		l.AddFieldOr(off, 2, f.ifs, 0, 0xffff0000)
 		off += 2
 	}
-	var qID, qLen, bID, bLen [2]int // offset+1 (0: none) and length
+	var at [slotBufLen + 1][2]int // per queue/buffer role: offset+1 (0: none) and length; the last slot wins
 	for i, n := range ml {
 		if n == 0 {
 			continue
@@ -127,27 +127,20 @@ func (f *idintInFrame) build(l *report.StackLayout, md int, mask uint8, ml *[4]i
 			}
 		case slotWide:
 			l.AddField(o, n, report.MakeEntryHeader(m.plainKey[i], max(n, 8)))
-		case slotQueueID:
-			qID = [2]int{o + 1, n}
-			l.AddField(o, n, agg)
-		case slotQueueLen:
-			qLen = [2]int{o + 1, n}
-			l.AddField(o, n, agg)
-		case slotBufID:
-			bID = [2]int{o + 1, n}
-			l.AddField(o, n, agg)
-		case slotBufLen:
-			bLen = [2]int{o + 1, n}
+		case slotQueueID, slotQueueLen, slotBufID, slotBufLen:
+			at[role] = [2]int{o + 1, n}
 			l.AddField(o, n, agg)
 		default:
 			l.AddField(o, n, report.MakeEntryHeader(m.plainKey[i], n))
 		}
 	}
-	if qID[0] != 0 && qLen[0] != 0 {
-		l.AddOccupancy(qID[0]-1, qID[1], qLen[0]-1, qLen[1], f.queue)
-	}
-	if bID[0] != 0 && bLen[0] != 0 {
-		l.AddOccupancy(bID[0]-1, bID[1], bLen[0]-1, bLen[1], f.buffer)
+	for _, occ := range [2]struct {
+		id, n uint8
+		e     report.EntryHeader
+	}{{slotQueueID, slotQueueLen, f.queue}, {slotBufID, slotBufLen, f.buffer}} {
+		if id, n := at[occ.id], at[occ.n]; id[0] != 0 && n[0] != 0 {
+			l.AddOccupancy(id[0]-1, id[1], n[0]-1, n[1], occ.e)
+		}
 	}
 }
 

@@ -584,6 +584,26 @@ func sidOldThreeEntries() []byte {
 	return sidUnderlay(30042, h.build(sidCat(idint, sidUDP(41001, 5001, sidPayload))))
 }
 
+// sidOldBufferOccupancy: two entries with 0x51 buffer id and 0x52 buffer
+// occupancy (4 bytes each, ML 101b): the source's buffer id 255 is the
+// largest one BUFFER_OCCUPANCY holds, the newest entry's 256 is not.
+func sidOldBufferOccupancy() []byte {
+	slots := func(id, n uint32) [4][]byte { return [4][]byte{sidBE32(id), sidBE32(n)} }
+	e0 := sidEntry{Flags: sidI, Hop: 1, Mask: sidMNode, NodeID: 0x00000302,
+		Slot: slots(0x00000100, 0x00000005), MAC: 0x0d0d0d0d}.old()
+	e1 := sidEntry{Flags: sidS, Hop: 0, Mask: sidMNode, NodeID: 0x00000301,
+		Slot: slots(0x000000ff, 0x00000200), MAC: 0x0e0e0e0e}.old()
+	// each entry: 4 + (4+4+4 = 12) + 4 = 20 bytes
+	idint := sidMain{
+		Vrf: 1, NextHdr: 17, MaxStackLen: 40,
+		InstF: sidMNode,
+		Inst:  [4]uint8{0x51, 0x52, 0xff, 0xff},
+		SrcTS: 0x000000000300, SrcPort: 5,
+	}.old(sidCat(e0, e1))
+	return sidUnderlay(30042, sidSCIONv4(0x00b0f, 253).build(
+		sidCat(idint, sidUDP(41005, 5005, sidPayload))))
+}
+
 // sidOldVerifierIPv6: Vrf 0 (third party), VT 0, VL 3 (IPv6 verifier host):
 // a 44-byte main header.
 func sidOldVerifierIPv6() []byte {
@@ -991,6 +1011,28 @@ var specIDINTCases = []specCase{
 					0x14e: "00000002",
 					0x14f: "01000000",
 					0x204: "8000",
+				}},
+			},
+		}},
+	},
+	{
+		Name:  "old_buffer_occupancy",
+		Cites: sidCiteOld + "; conventions.md ID-INT (0x51+0x52->8, id at most 255, length saturated at 24 bits)",
+		Frame: sidOldBufferOccupancy(),
+		Want: []specReport{{
+			Key:        sidKey4("udp", 41005, 5005, 0x00b0f),
+			PacketType: "scion",
+			Hops: []specHop{
+				{NodeID: 0x302, MD: map[uint32]string{
+					0x151: "00000100", // buffer id 256 > 255: no key 8
+					0x152: "00000005",
+					0x204: "4004", // flags I, hop 1
+				}},
+				{NodeID: 0x301, ASN: sidSrcAS, MD: map[uint32]string{
+					8:     "ff000200", // buffer id 255 (1 byte) + occupancy 0x000200 (3 bytes)
+					0x151: "000000ff",
+					0x152: "00000200",
+					0x204: "8000", // flags S, hop 0
 				}},
 			},
 		}},
