@@ -138,13 +138,16 @@ func (f *StackField) value(rec []byte) (uint64, bool) {
 }
 
 // wide reads a field of other than 4 bytes.
-func (f *StackField) wide(rec []byte) uint64 {
-	o := int(f.Off)
+func (f *StackField) wide(rec []byte) uint64 { return beAt(rec, int(f.Off), int(f.Len)) }
+
+// beAt returns the n (1 to 8) bytes at rec[o:] as a big-endian number: one
+// 8-byte load where rec has room behind them.
+func beAt(rec []byte, o, n int) uint64 {
 	if len(rec)-o >= 8 {
-		return binary.BigEndian.Uint64(rec[o:]) >> (64 - 8*uint(f.Len))
+		return binary.BigEndian.Uint64(rec[o:]) >> (64 - 8*uint(n))
 	}
 	var x uint64
-	for _, c := range rec[o : o+int(f.Len)] {
+	for _, c := range rec[o : o+n] {
 		x = x<<8 | uint64(c)
 	}
 	return x

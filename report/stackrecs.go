@@ -65,7 +65,8 @@ func (s *Stack) StartRecs(data []byte, recs []StackRec, lastASN uint64, first *H
 	s.Recs, s.LastASN, s.First = recs, lastASN, first
 	s.recBound = 0
 	for k := range recs {
-		s.recBound += sizeTag + varintLen(uint64(s.recHopBound(k))) + s.recHopBound(k)
+		n := s.recHopBound(k)
+		s.recBound += sizeTag + varintLen(uint64(n)) + n
 	}
 }
 
@@ -156,11 +157,11 @@ func (s *Stack) putMD(b []byte, i, k int) (int, int) {
 	}
 	for j := range l.Occ[:l.NumOcc] {
 		o := &l.Occ[j]
-		id := readBE(rec, int(o.IDOff), int(o.IDLen))
+		id := beAt(rec, int(o.IDOff), int(o.IDLen))
 		if id > 0xff {
 			continue
 		}
-		x := id<<24 | min(readBE(rec, int(o.LenOff), int(o.LenLen)), 0xffffff)
+		x := id<<24 | min(beAt(rec, int(o.LenOff), int(o.LenLen)), 0xffffff)
 		binary.LittleEndian.PutUint64(b[i:], o.Entry.hdr)
 		binary.LittleEndian.PutUint64(b[i+int(o.Entry.n):], bits.ReverseBytes64(x<<32))
 		i += int(o.Entry.n) + 4
@@ -171,10 +172,4 @@ func (s *Stack) putMD(b []byte, i, k int) (int, int) {
 		n += s.First.NumMD
 	}
 	return i, n
-}
-
-// readBE returns the n (1 to 8) bytes at rec[o:] as a big-endian number.
-func readBE(rec []byte, o, n int) uint64 {
-	f := StackField{Off: uint16(o), Len: uint8(n)}
-	return f.wide(rec)
 }

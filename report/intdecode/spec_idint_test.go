@@ -601,7 +601,7 @@ func sidOldBufferOccupancy() []byte {
 		SrcTS: 0x000000000300, SrcPort: 5,
 	}.old(sidCat(e0, e1))
 	return sidUnderlay(30042, sidSCIONv4(0x00b0f, 253).build(
-		sidCat(idint, sidUDP(41005, 5005, sidPayload))))
+		sidCat(idint, sidUDP(41010, 5010, sidPayload))))
 }
 
 // sidOldVerifierIPv6: Vrf 0 (third party), VT 0, VL 3 (IPv6 verifier host):
@@ -1017,10 +1017,10 @@ var specIDINTCases = []specCase{
 	},
 	{
 		Name:  "old_buffer_occupancy",
-		Cites: sidCiteOld + "; conventions.md ID-INT (0x51+0x52->8, id at most 255, length saturated at 24 bits)",
+		Cites: sidCiteOld + " (0x51 Buffer ID, 0x52 Instantaneous buffer occupancy: 4 bytes each); conventions.md ID-INT (0x51+0x52->8, id at most 255, length saturated at 24 bits)",
 		Frame: sidOldBufferOccupancy(),
 		Want: []specReport{{
-			Key:        sidKey4("udp", 41005, 5005, 0x00b0f),
+			Key:        sidKey4("udp", 41010, 5010, 0x00b0f),
 			PacketType: "scion",
 			Hops: []specHop{
 				{NodeID: 0x302, MD: map[uint32]string{
